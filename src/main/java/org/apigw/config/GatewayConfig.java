@@ -1,0 +1,86 @@
+package org.apigw.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The node configuration: {@code conf/config-default.yaml} deep-merged with the user's
+ * {@code conf/config.yaml}, validated, and read into typed records. Key names follow APISIX 3.x.
+ *
+ * @param tree the merged document, for keys without a typed accessor
+ * @param plugins the {@code plugins:} list as written (names this build lacks are warned about)
+ * @param pluginAttr {@code plugin_attr}: plugin name → node-level settings
+ */
+public record GatewayConfig(
+    Path file,
+    JsonNode tree,
+    Apisix apisix,
+    Deployment deployment,
+    List<String> plugins,
+    Map<String, JsonNode> pluginAttr) {
+
+  /** An address to listen on; {@code ip} is {@code 0.0.0.0} when the config gives only a port. */
+  public record Listen(String ip, int port) {}
+
+  /**
+   * @param nodeListen {@code apisix.node_listen}
+   * @param routerHttp {@code apisix.router.http}
+   * @param control {@code apisix.control.ip/port}
+   * @param logLevel {@code nginx_config.error_log_level}
+   */
+  public record Apisix(
+      List<Listen> nodeListen,
+      String routerHttp,
+      boolean enableAdmin,
+      boolean enableControl,
+      Listen control,
+      boolean enableServerTokens,
+      boolean deleteUriTailSlash,
+      String logLevel) {}
+
+  /**
+   * @param role traditional, control_plane or data_plane
+   * @param configProvider {@code role_<role>.config_provider}: etcd (or yaml for data_plane)
+   */
+  public record Deployment(
+      String role, String configProvider, Admin admin, Etcd etcd, ConfigSnapshot configSnapshot) {}
+
+  /** {@code deployment.admin}. */
+  public record Admin(
+      Listen adminListen,
+      List<AdminKey> adminKeys,
+      boolean adminKeyRequired,
+      List<String> allowAdmin,
+      String adminApiVersion) {}
+
+  /** One entry of {@code deployment.admin.admin_key}; role is admin or viewer. */
+  public record AdminKey(String name, String key, String role) {}
+
+  /**
+   * {@code deployment.etcd}. Durations are seconds.
+   *
+   * @param startupTimeout how long start-up waits for etcd before serving the local snapshot
+   */
+  public record Etcd(
+      List<String> hosts,
+      String prefix,
+      int timeout,
+      int startupTimeout,
+      int resyncDelay,
+      String user,
+      String password,
+      Tls tls) {}
+
+  /** {@code deployment.etcd.tls}: client certificate and key (mTLS), CA, verification, SNI. */
+  public record Tls(String cert, String key, String caCert, boolean verify, String sni) {}
+
+  /**
+   * {@code deployment.config_snapshot}: where the applied config is mirrored on disk.
+   *
+   * @param path relative paths resolve against the gateway's prefix directory
+   * @param minIntervalMs coalescing window: at most one write per interval under bursts
+   */
+  public record ConfigSnapshot(boolean enable, String path, long minIntervalMs) {}
+}

@@ -1,0 +1,276 @@
+package org.apigw.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real etcd server (Debian's {@code etcd-server} binary) on free loopback ports with its data
+ * in a temporary directory. Tests can kill -9, pause (SIGSTOP), resume, restart and wipe it to
+ * provoke the failures the gateway must survive. Always stopped by PID.
+ */
+public final class EtcdProcess implements AutoCloseable {
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Path dataDir;
+  private final Path logFile;
+  private final int clientPort;
+  private final int peerPort;
+  private Process process;
+
+  private EtcdProcess(Path baseDir, int clientPort, int peerPort) {
+    this.dataDir = baseDir.resolve("data");
+    this.logFile = baseDir.resolve("etcd.log");
+    this.clientPort = clientPort;
+    this.peerPort = peerPort;
+  }
+
+  /** Starts a fresh single-member cluster and waits until it answers. */
+  public static EtcdProcess start() {
+    requireBinary("etcd");
+    try {
+      EtcdProcess etcd =
+          new EtcdProcess(Files.createTempDirectory("apigw-etcd-"), FreePorts.next(), FreePorts.next());
+      etcd.launch();
+      return etcd;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create etcd data dir", e);
+    }
+  }
+
+  /** True when the etcd binary is on the PATH (Debian package etcd-server). */
+  public static boolean binaryAvailable() {
+    return which("etcd") != null;
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + clientPort;
+  }
+
+  public int clientPort() {
+    return clientPort;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** SIGKILL: the server vanishes without closing its connections. */
+  public void kill9() {
+    signal("KILL");
+    waitForExit();
+  }
+
+  /** SIGSTOP: connections stay open but nothing is answered (a stalled peer). */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  /** Starts the server again on the same ports and data dir (after {@link #kill9()}). */
+  public void restart() {
+    if (isAlive()) {
+      kill9();
+    }
+    launch();
+  }
+
+  /** Kills the server, deletes its data and starts an empty cluster (new cluster id) on the same ports. */
+  public void wipeAndRestart() {
+    if (isAlive()) {
+      kill9();
+    }
+    deleteRecursively(dataDir);
+    launch();
+  }
+
+  /** Runs etcdctl against this server and returns its stdout; fails the test on a non-zero exit. */
+  public String etcdctl(String... args) {
+    return etcdctlWithInput(null, args);
+  }
+
+  /** Like {@link #etcdctl(String...)} with {@code stdin} fed to the command (e.g. {@code put key} reading the value). */
+  public String etcdctlWithInput(String stdin, String... args) {
+    requireBinary("etcdctl");
+    List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoint()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("ETCDCTL_API", "3");
+    try {
+      Process p = pb.start();
+      if (stdin != null) {
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("etcdctl " + args[0] + " did not finish in 30 s");
+      }
+      if (p.exitValue() != 0) {
+        throw new AssertionError("etcdctl " + String.join(" ", args) + " failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The current store revision, as {@code etcdctl endpoint status} reports it. */
+  public long revision() {
+    String json = etcdctl("endpoint", "status", "-w", "json");
+    int at = json.indexOf("\"revision\":");
+    if (at < 0) {
+      throw new AssertionError("no revision in: " + json);
+    }
+    int start = at + "\"revision\":".length();
+    int end = start;
+    while (end < json.length() && Character.isDigit(json.charAt(end))) {
+      end++;
+    }
+    return Long.parseLong(json.substring(start, end));
+  }
+
+  /** Compacts history up to the current revision, so older watch revisions are gone. */
+  public void compact() {
+    etcdctl("compact", Long.toString(revision()));
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      signal("CONT"); // a paused process does not act on SIGKILL until resumed on some kernels
+      process.destroyForcibly();
+      waitForExit();
+    }
+    deleteRecursively(dataDir.getParent());
+  }
+
+  private void launch() {
+    List<String> cmd =
+        List.of(
+            "etcd",
+            "--name", "apigw-test",
+            "--data-dir", dataDir.toString(),
+            "--listen-client-urls", endpoint(),
+            "--advertise-client-urls", endpoint(),
+            "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
+            "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
+            "--initial-cluster", "apigw-test=http://127.0.0.1:" + peerPort,
+            "--log-level", "warn");
+    try {
+      process =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start etcd", e);
+    }
+    Deadline.await(READY_TIMEOUT, "etcd on " + endpoint() + " (log: " + logFile + ")", this::answers);
+  }
+
+  private boolean answers() {
+    if (!process.isAlive()) {
+      throw new AssertionError("etcd exited with " + process.exitValue() + "; log: " + readLog());
+    }
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", clientPort), 200);
+    } catch (IOException e) {
+      return false;
+    }
+    try {
+      etcdctl("endpoint", "health");
+      return true;
+    } catch (AssertionError e) {
+      return false;
+    }
+  }
+
+  private String readLog() {
+    try {
+      return Files.readString(logFile);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  private void signal(String name) {
+    if (process == null) {
+      return;
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private void waitForExit() {
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("etcd " + process.pid() + " did not exit");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void requireBinary(String name) {
+    if (which(name) == null) {
+      throw new IllegalStateException(
+          name + " not found on PATH: install Debian's etcd-server and etcd-client (make deps does it)");
+    }
+  }
+
+  private static Path which(String name) {
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String dir : path.split(":")) {
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
