@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,8 @@ public final class SnapshotWriter implements AutoCloseable {
   private final Listener listener;
   private final Thread thread;
 
-  private final AtomicReference<SnapshotData> pending = new AtomicReference<>();
+  /** Latest generation not yet written; built on the writer thread, so a burst builds it once. */
+  private final AtomicReference<Supplier<SnapshotData>> pending = new AtomicReference<>();
   private final AtomicLong submitsTotal = new AtomicLong();
   private volatile boolean closing;
 
@@ -97,6 +99,17 @@ public final class SnapshotWriter implements AutoCloseable {
    * blocks or throws; ignored after {@link #close()} and when {@code data} is null.
    */
   public void submit(SnapshotData data) {
+    if (data != null) {
+      submit(() -> data);
+    }
+  }
+
+  /**
+   * Like {@link #submit(SnapshotData)}, but the data is built on the writer thread and only for
+   * the generation actually written: under a burst of changes, earlier suppliers are dropped
+   * unbuilt. The supplier must capture an immutable generation.
+   */
+  public void submit(Supplier<SnapshotData> data) {
     if (data == null || closing) {
       return;
     }
@@ -173,8 +186,15 @@ public final class SnapshotWriter implements AutoCloseable {
         LockSupport.parkNanos(this, notBefore - now);
         continue;
       }
-      SnapshotData data = pending.getAndSet(null);
-      if (data == null) {
+      Supplier<SnapshotData> next = pending.getAndSet(null);
+      if (next == null) {
+        continue;
+      }
+      SnapshotData data;
+      try {
+        data = next.get();
+      } catch (RuntimeException e) {
+        LOG.error("cannot build the snapshot of the latest config; skipping this generation", e);
         continue;
       }
       long start = System.nanoTime();
@@ -182,7 +202,7 @@ public final class SnapshotWriter implements AutoCloseable {
         notBefore = start + minIntervalNanos;
       } else {
         // Retry this data unless something newer arrived meanwhile.
-        pending.compareAndSet(null, data);
+        pending.compareAndSet(null, () -> data);
         long backoff = backoffNanos();
         notBefore = System.nanoTime() + backoff;
         failedDuringClose = stopping;
