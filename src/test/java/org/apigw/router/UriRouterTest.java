@@ -341,4 +341,41 @@ class UriRouterTest {
     }
     assertEquals(0, bad.get());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"radixtree_uri", "radixtree_host_uri"})
+  void match_allocatesOnlyTheMatch(String kind) {
+    Router<String> r =
+        router(
+            kind,
+            route("root", "/*"),
+            route("api", "/api/*").methods("GET").remoteAddrs("10.0.0.0/8"),
+            route("h", "/api/v1/*").hosts("*.foo.com").vars("[['arg_a','~~','^x']]"),
+            route("e", "/exact"));
+    Req[] reqs = {
+      Req.get("/api/v1/q").host("a.foo.com").from("10.1.1.1").var("arg_a", "xy"),
+      Req.get("/api/v1/q").host("a.bar.com").from("10.1.1.1"),
+      Req.get("/api/v1/q").host("a.bar.com").from("11.1.1.1"),
+      Req.get("/exact")
+    };
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    int sink = 0;
+    for (int i = 0; i < 20_000; i++) {
+      for (Req q : reqs) {
+        sink += r.match(q).matchedUri().length();
+      }
+    }
+    long tid = Thread.currentThread().getId();
+    long before = mx.getThreadAllocatedBytes(tid);
+    int n = 10_000;
+    for (int i = 0; i < n; i++) {
+      for (Req q : reqs) {
+        sink += r.match(q).matchedUri().length();
+      }
+    }
+    long perMatch = (mx.getThreadAllocatedBytes(tid) - before) / (n * reqs.length);
+    // a Match record is 24 bytes with compressed oops; anything else per match would show here
+    assertTrue(perMatch <= 32, "allocated " + perMatch + " bytes per match (sink " + sink + ")");
+  }
 }
