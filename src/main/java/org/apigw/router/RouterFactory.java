@@ -2,11 +2,38 @@ package org.apigw.router;
 
 import java.util.List;
 
-/** Interim: replaced by the real radix-tree routers from the router work. */
+/** Builds the router named by {@code apisix.router.http}. */
 final class RouterFactory {
   private RouterFactory() {}
 
+  static final String HOST_URI = "radixtree_host_uri";
+  static final String URI = "radixtree_uri";
+  static final String URI_WITH_PARAMETER = "radixtree_uri_with_parameter";
+
+  /**
+   * @param kind {@code radixtree_host_uri} (also for null), {@code radixtree_uri} or {@code
+   *     radixtree_uri_with_parameter}
+   * @throws IllegalArgumentException for another kind, or a route whose remote_addrs do not parse
+   */
   static <T> Router<T> build(String kind, List<RouteSpec<T>> routes) {
-    throw new IllegalStateException("interim: router not merged yet");
+    if (kind == null || kind.equals(HOST_URI)) {
+      return HostUriRouter.build(routes);
+    }
+    if (kind.equals(URI)) {
+      return UriRouter.build(routes, false);
+    }
+    if (kind.equals(URI_WITH_PARAMETER)) {
+      return UriRouter.build(routes, true);
+    }
+    throw new IllegalArgumentException(
+        "unknown router kind '"
+            + kind
+            + "' (expected "
+            + HOST_URI
+            + ", "
+            + URI
+            + " or "
+            + URI_WITH_PARAMETER
+            + ")");
   }
 }
