@@ -75,7 +75,7 @@ final class UriIndex<T> {
 
     @SuppressWarnings("unchecked")
     private static <T> RouteEntry<T>[] sorted(List<RouteEntry<T>> list) {
-      RouteEntry<T>[] a = list.toArray(new RouteEntry[0]);
+      RouteEntry<T>[] a = (RouteEntry<T>[]) list.toArray(new RouteEntry<?>[0]);
       if (a.length > 1) {
         java.util.Arrays.sort(a, RouteEntry.ORDER);
       }
