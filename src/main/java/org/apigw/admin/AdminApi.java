@@ -77,8 +77,13 @@ public final class AdminApi {
   private final PluginCatalog plugins;
   private final CidrMatcher allowAdmin; // null: every client may connect
   private final String apiVersion;
-  private HttpServer server;
+  private volatile HttpServer server;
 
+  /**
+   * @param etcdPrefix e.g. {@code /apisix}; keys are {@code <prefix>/<dir>/<id>}
+   * @param etcdTimeout deadline of every single etcd call; past it the request gets a 503
+   * @throws IllegalArgumentException when an {@code allow_admin} entry is not an IP or CIDR
+   */
   public AdminApi(
       Vertx vertx,
       GatewayConfig.Admin settings,
@@ -166,6 +171,7 @@ public final class AdminApi {
           }
           reply.onComplete(
               ar -> {
+                assert Vertx.currentContext() == ctx : "admin reply off the request's context";
                 if (ar.succeeded()) {
                   send(req, ar.result().status(), ar.result().body());
                 } else if (ar.cause() instanceof AdminError e) {
@@ -406,13 +412,19 @@ public final class AdminApi {
     ObjectNode value;
     String id;
     if (type == ResourceType.CONSUMERS) {
-      // consumers are keyed by username and carry no id; the schema check comes first
-      validate(type, conf);
-      id = conf.get("username").asText();
+      // consumers are keyed by username and carry no id; the username is compared after the schema
+      value = requireObject(conf).deepCopy();
+      checkForbidden(value);
+      stamp(value);
+      validate(type, value);
+      JsonNode username = value.get("username");
+      if (username == null || !username.isTextual()) {
+        throw AdminError.badRequest("invalid configuration: property \"username\" is required");
+      }
+      id = username.textValue();
       if (pathId != null && !pathId.equals(id)) {
         throw AdminError.badRequest("wrong username");
       }
-      value = ((ObjectNode) conf).deepCopy();
     } else {
       ObjectNode body = requireObject(conf);
       JsonNode bodyId = body.get("id");
@@ -424,12 +436,10 @@ public final class AdminApi {
       }
       id = pathId != null ? pathId : idText(bodyId);
       value = withId(body, pathId != null ? TextNode.valueOf(pathId) : bodyId);
+      checkForbidden(value);
+      stamp(value);
+      validate(type, value);
     }
-    checkForbidden(value);
-    long now = now();
-    value.put("create_time", now);
-    value.put("update_time", now);
-    validate(type, value);
     checkKeyId(type, id);
     String key = key(type, id);
     return checkReferences(ctx, type, value)
@@ -489,9 +499,7 @@ public final class AdminApi {
     // Validate with an id of the final shape before burning a revision on gen_id; the real id
     // (also a 20-digit string) replaces the placeholder in place below.
     ObjectNode value = withId(body, TextNode.valueOf(POST_ID_PLACEHOLDER));
-    long now = now();
-    value.put("create_time", now);
-    value.put("update_time", now);
+    stamp(value);
     validate(type, value);
     return checkReferences(ctx, type, value)
         .compose(v -> lease(ctx, ttl))
@@ -864,6 +872,13 @@ public final class AdminApi {
 
   private static AdminError conflict() {
     return AdminError.of(409, "value changed before overwritten");
+  }
+
+  /** Sets both timestamps to now; a PUT over an existing key later restores create_time. */
+  private static void stamp(ObjectNode value) {
+    long now = now();
+    value.put("create_time", now);
+    value.put("update_time", now);
   }
 
   private static long now() {
