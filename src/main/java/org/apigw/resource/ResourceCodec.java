@@ -1,68 +1,585 @@
 package org.apigw.resource;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.regex.Pattern;
+import org.apigw.expr.Expr;
+import org.apigw.expr.ExprException;
 import org.apigw.plugin.PluginCatalog;
 
 /**
- * Interim stand-in so the admin branch compiles and tests before the real codec (branch
- * {@code resource}) is merged; the merge replaces this file wholesale. It checks only what the
- * admin tests touch: object shape, route uri/methods, consumer username, plugin names.
+ * Validates APISIX objects (routes, services, upstreams, consumers, plugin configs, global rules)
+ * and decodes them into {@link Resource} records with APISIX's defaults applied.
+ *
+ * <p>Validation runs in APISIX's order: the checks APISIX makes before the schema ({@code host}
+ * with {@code hosts}, {@code remote_addr} with {@code remote_addrs}), the JSON schema under
+ * {@code classpath:schema/}, features this gateway refuses by name ({@code filter_func}, {@code
+ * script}, service discovery, upstream TLS, health checks, non-HTTP schemes), the upstream checks
+ * of {@code apisix/upstream.lua}, plugins against the {@link PluginCatalog}, and finally the
+ * {@code vars} expression. Messages follow the Admin API texts, e.g. {@code invalid
+ * configuration: property "methods" validation failed: failed to validate item 2: matches none of
+ * the enum values}.
+ *
+ * <p>Thread-safe and immutable: schemas are compiled once in the constructor; share one instance.
  */
 public final class ResourceCodec {
-  private static final Set<String> METHODS =
-      Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE", "PURGE");
+
+  /** lua-resty-balancer's chash key when {@code hash_on} is {@code vars}. */
+  private static final String HASH_VARS_PATTERN =
+      "^((uri|server_name|server_addr|request_uri|remote_port|remote_addr|query_string|host|hostname|mqtt_client_id)|arg_[0-9a-zA-z_-]+)$";
+
+  /** Header or cookie name when {@code hash_on} is {@code header} or {@code cookie}. */
+  private static final String HASH_HEADER_PATTERN = "^[a-zA-Z0-9-_]+$";
+
+  private static final Pattern HASH_VARS = Pattern.compile(HASH_VARS_PATTERN);
+  private static final Pattern HASH_HEADER = Pattern.compile(HASH_HEADER_PATTERN);
+  private static final Pattern IPV6_LITERAL = Pattern.compile("^[0-9a-fA-F:.]+$");
+  private static final Pattern HOST_NAME = Pattern.compile("^[0-9a-zA-Z-._]+$");
 
   private final PluginCatalog plugins;
+  private final JsonMapper mapper;
+  private final SchemaValidator schemas;
 
   public ResourceCodec(PluginCatalog plugins) {
-    this.plugins = plugins;
+    this.plugins = Objects.requireNonNull(plugins, "plugins");
+    this.mapper =
+        JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    this.schemas = new SchemaValidator(mapper);
   }
 
+  // ---- validation ------------------------------------------------------------------------------
+
+  /**
+   * Fully validates a resource body as the Admin API would before storing it.
+   *
+   * <p>{@code id} is not required for plugin configs and global rules (APISIX's schema requires
+   * it because its Admin API injects the path id first; here the etcd key supplies it).
+   *
+   * @return empty when valid, else an APISIX-style message naming the field at fault
+   */
   public Optional<String> validate(ResourceType type, JsonNode body) {
+    Objects.requireNonNull(type, "type");
     if (body == null || !body.isObject()) {
-      return Optional.of("invalid configuration: wrong type: expected object");
+      return Optional.of(
+          "invalid configuration: expected a JSON object, got " + SchemaValidator.jsonType(body));
     }
     if (type == ResourceType.ROUTES) {
-      if (!body.has("uri") && !body.has("uris")) {
-        return Optional.of(
-            "invalid configuration: allOf 1 failed: value should match only one schema, but matches none");
+      if (body.has("host") && body.has("hosts")) {
+        return Optional.of("only one of host or hosts is allowed");
       }
-      if (body.has("uri") && !body.get("uri").isTextual()) {
-        return Optional.of(
-            "invalid configuration: property \"uri\" validation failed: wrong type: expected string");
+      if (body.has("remote_addr") && body.has("remote_addrs")) {
+        return Optional.of("only one of remote_addr or remote_addrs is allowed");
       }
-      JsonNode methods = body.get("methods");
-      if (methods != null) {
-        for (int i = 0; i < methods.size(); i++) {
-          if (!METHODS.contains(methods.get(i).asText())) {
+    }
+    Optional<String> schemaError = schemas.validate(type, body);
+    if (schemaError.isPresent()) {
+      return Optional.of("invalid configuration: " + schemaError.get());
+    }
+    return switch (type) {
+      case ROUTES -> checkRoute(body);
+      case SERVICES -> checkService(body);
+      case UPSTREAMS -> checkUpstream(body);
+      case CONSUMERS -> checkPlugins(body.get("plugins"), "invalid plugins configuration: ");
+      case PLUGIN_CONFIGS, GLOBAL_RULES -> checkPlugins(body.get("plugins"), "");
+    };
+  }
+
+  private Optional<String> checkRoute(JsonNode route) {
+    for (String field : List.of("filter_func", "script", "script_id")) {
+      if (route.has(field)) {
+        return Optional.of(field + " is not supported by this gateway");
+      }
+    }
+    Optional<String> error = checkInlineUpstream(route.get("upstream"));
+    if (error.isEmpty()) {
+      error = checkPlugins(route.get("plugins"), "");
+    }
+    if (error.isEmpty() && route.has("vars")) {
+      error = compileVars(route.get("vars")).error;
+    }
+    return error;
+  }
+
+  private Optional<String> checkService(JsonNode service) {
+    if (service.has("script")) {
+      return Optional.of("script is not supported by this gateway");
+    }
+    Optional<String> error = checkInlineUpstream(service.get("upstream"));
+    return error.isPresent() ? error : checkPlugins(service.get("plugins"), "");
+  }
+
+  private Optional<String> checkInlineUpstream(JsonNode upstream) {
+    return upstream == null ? Optional.empty() : checkUpstream(upstream);
+  }
+
+  /** The checks of APISIX's {@code check_upstream_conf} that the schema cannot express. */
+  private Optional<String> checkUpstream(JsonNode up) {
+    if (up.has("service_name") || up.has("discovery_type") || up.has("discovery_args")) {
+      return Optional.of(
+          "service discovery (service_name, discovery_type) is not supported by this gateway");
+    }
+    if (up.has("tls")) {
+      return Optional.of("upstream tls is not supported by this gateway");
+    }
+    if (up.has("checks")) {
+      return Optional.of("upstream checks (health checking) is not supported by this gateway");
+    }
+    String scheme = text(up, "scheme", "http");
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      return Optional.of("upstream scheme " + scheme + " is not supported by this gateway");
+    }
+    JsonNode nodes = up.get("nodes");
+    if (nodes != null && nodes.isArray()) {
+      for (int i = 0; i < nodes.size(); i++) {
+        String host = nodes.get(i).get("host").asText();
+        Optional<String> error = checkNodeHost(host, i);
+        if (error.isPresent()) {
+          return error;
+        }
+      }
+    } else if (nodes != null && nodes.isObject()) {
+      Iterator<String> names = nodes.fieldNames();
+      while (names.hasNext()) {
+        Addr addr = parseAddr(names.next());
+        if (addr.error != null) {
+          return Optional.of(addr.error);
+        }
+      }
+    }
+    if ("rewrite".equals(text(up, "pass_host", "pass"))
+        && text(up, "upstream_host", "").isEmpty()) {
+      return Optional.of("`upstream_host` can't be empty when `pass_host` is `rewrite`");
+    }
+    if (!"chash".equals(text(up, "type", "roundrobin"))) {
+      return Optional.empty();
+    }
+    String hashOn = text(up, "hash_on", "vars");
+    if (!hashOn.equals("consumer") && !up.has("key")) {
+      return Optional.of("missing key");
+    }
+    String key = text(up, "key", "");
+    Pattern pattern = null;
+    String patternText = null;
+    if (hashOn.equals("vars")) {
+      pattern = HASH_VARS;
+      patternText = HASH_VARS_PATTERN;
+    } else if (hashOn.equals("header") || hashOn.equals("cookie")) {
+      pattern = HASH_HEADER;
+      patternText = HASH_HEADER_PATTERN;
+    }
+    if (pattern != null && !pattern.matcher(key).find()) {
+      return Optional.of(
+          "invalid configuration: failed to match pattern \""
+              + patternText
+              + "\" with \""
+              + key
+              + "\" (upstream \"key\" for hash_on "
+              + hashOn
+              + ")");
+    }
+    return Optional.empty();
+  }
+
+  /** An array node's host: a name, an IPv4 address or a bracketed IPv6 address. */
+  private static Optional<String> checkNodeHost(String host, int index) {
+    if (host.startsWith("[")) {
+      if (!host.endsWith("]") || !IPV6_LITERAL.matcher(inner(host)).matches()) {
+        return Optional.of(
+            "invalid configuration: property \"nodes\" validation failed: failed to validate item "
+                + (index + 1)
+                + ": invalid IPv6 address \""
+                + host
+                + "\"");
+      }
+      return Optional.empty();
+    }
+    if (host.indexOf(':') >= 0) {
+      if (IPV6_LITERAL.matcher(host).matches()) {
+        return Optional.of("invalid configuration: IPv6 address must be enclosed with '[' and ']'");
+      }
+      return Optional.of(
+          "invalid configuration: property \"nodes\" validation failed: failed to validate item "
+              + (index + 1)
+              + ": invalid host \""
+              + host
+              + "\" (a port belongs in \"port\")");
+    }
+    return Optional.empty();
+  }
+
+  private static String inner(String bracketed) {
+    return bracketed.length() >= 2 ? bracketed.substring(1, bracketed.length() - 1) : "";
+  }
+
+  /** A {@code host[:port]} key of the map form of {@code nodes}; port null when absent. */
+  private record Addr(String host, Integer port, String error) {
+    static Addr failed(String error) {
+      return new Addr(null, null, error);
+    }
+  }
+
+  private static Addr parseAddr(String addr) {
+    String host;
+    String port = null;
+    if (addr.startsWith("[")) {
+      int close = addr.indexOf(']');
+      if (close < 0) {
+        return Addr.failed(nodeAddressError(addr));
+      }
+      host = addr.substring(1, close);
+      String rest = addr.substring(close + 1);
+      if (!rest.isEmpty()) {
+        if (!rest.startsWith(":")) {
+          return Addr.failed(nodeAddressError(addr));
+        }
+        port = rest.substring(1);
+      }
+      if (!IPV6_LITERAL.matcher(host).matches() || host.indexOf(':') < 0) {
+        return Addr.failed(nodeAddressError(addr));
+      }
+    } else {
+      int first = addr.indexOf(':');
+      if (first >= 0 && addr.indexOf(':', first + 1) >= 0) {
+        // bare IPv6: "::1:80" is as much host ::1 port 80 as host ::1:80, so refuse it
+        return Addr.failed("invalid configuration: IPv6 address must be enclosed with '[' and ']'");
+      }
+      host = first < 0 ? addr : addr.substring(0, first);
+      port = first < 0 ? null : addr.substring(first + 1);
+      if (!HOST_NAME.matcher(host).matches()) {
+        return Addr.failed(nodeAddressError(addr));
+      }
+    }
+    if (port == null) {
+      return new Addr(host, null, null);
+    }
+    if (port.isEmpty() || port.length() > 9 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return Addr.failed("invalid port " + port);
+    }
+    int number = Integer.parseInt(port);
+    if (number < 1 || number > 65535) {
+      return Addr.failed("invalid port " + number);
+    }
+    return new Addr(host, number, null);
+  }
+
+  private static String nodeAddressError(String addr) {
+    return "invalid configuration: property \"nodes\" validation failed: invalid node address \""
+        + addr
+        + "\"";
+  }
+
+  /**
+   * APISIX's {@code plugin.check_schema}: each conf must be an object, the plugin enabled, its
+   * {@code _meta} well-formed and its conf accepted by the catalog. Plugins are checked in
+   * declaration order; the first failure is reported.
+   */
+  private Optional<String> checkPlugins(JsonNode confs, String prefix) {
+    if (confs == null) {
+      return Optional.empty();
+    }
+    Iterator<Map.Entry<String, JsonNode>> it = confs.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      String name = entry.getKey();
+      JsonNode conf = entry.getValue();
+      if (!conf.isObject()) {
+        return Optional.of(
+            prefix + "invalid plugin conf " + conf + " for plugin [" + name + "]");
+      }
+      if (!plugins.isEnabled(name)) {
+        return Optional.of(prefix + "unknown plugin [" + name + "]");
+      }
+      String failed = prefix + "failed to check the configuration of plugin " + name + " err: ";
+      JsonNode meta = conf.get("_meta");
+      JsonNode pluginConf = conf;
+      if (meta != null) {
+        Optional<String> metaError = schemas.validatePluginMeta(meta);
+        if (metaError.isPresent()) {
+          return Optional.of(failed + "property \"_meta\" validation failed: " + metaError.get());
+        }
+        if (meta.has("pre_function")) {
+          return Optional.of(failed + "_meta.pre_function is not supported by this gateway");
+        }
+        if (meta.has("filter")) {
+          try {
+            Expr.compile(meta.get("filter"));
+          } catch (ExprException | RuntimeException e) {
             return Optional.of(
-                "invalid configuration: property \"methods\" validation failed: failed to validate item "
-                    + (i + 1)
-                    + ": matches none of the enum values");
+                failed + "failed to validate the '_meta.filter' expression: " + e.getMessage());
           }
         }
+        ObjectNode withoutMeta = ((ObjectNode) conf).deepCopy();
+        withoutMeta.remove("_meta");
+        pluginConf = withoutMeta;
       }
-    }
-    if (type == ResourceType.CONSUMERS && !body.path("username").isTextual()) {
-      return Optional.of("invalid configuration: property \"username\" is required");
-    }
-    JsonNode conf = body.get("plugins");
-    if (conf != null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = conf.fields(); it.hasNext(); ) {
-        String name = it.next().getKey();
-        if (!plugins.isEnabled(name)) {
-          return Optional.of("unknown plugin [" + name + "]");
-        }
+      Optional<String> error;
+      try {
+        error = plugins.check(name, pluginConf);
+      } catch (RuntimeException e) {
+        error = Optional.of(String.valueOf(e.getMessage()));
+      }
+      if (error.isPresent()) {
+        return Optional.of(failed + error.get());
       }
     }
     return Optional.empty();
   }
 
+  private record Compiled(Expr expr, Optional<String> error) {}
+
+  private static Compiled compileVars(JsonNode vars) {
+    try {
+      return new Compiled(Expr.compile(vars), Optional.empty());
+    } catch (ExprException | RuntimeException e) {
+      return new Compiled(
+          null, Optional.of("failed to validate the 'vars' expression: " + e.getMessage()));
+    }
+  }
+
+  // ---- decoding --------------------------------------------------------------------------------
+
+  /**
+   * Decodes a value read from etcd under {@code <prefix>/<type.dir()>/<id>}. Never throws.
+   *
+   * @param id the id from the key (for consumers, the username)
+   */
   public Decoded decode(ResourceType type, String id, byte[] value) {
-    throw new UnsupportedOperationException("interim ResourceCodec: decode not available");
+    if (value == null) {
+      return new Decoded.Rejected("invalid " + type.kind() + " value: empty");
+    }
+    JsonNode node;
+    try {
+      node = mapper.readTree(value);
+    } catch (JsonProcessingException e) {
+      return new Decoded.Rejected("invalid JSON: " + e.getOriginalMessage());
+    } catch (IOException | RuntimeException e) {
+      return new Decoded.Rejected("invalid JSON: " + e.getMessage());
+    }
+    return decode(type, id, node);
+  }
+
+  /** As {@link #decode(ResourceType, String, byte[])}, for an already parsed value. */
+  public Decoded decode(ResourceType type, String id, JsonNode value) {
+    try {
+      return decodeChecked(type, id, value);
+    } catch (RuntimeException e) {
+      // a bug here must cost one object, never the whole load
+      return new Decoded.Rejected(
+          "failed to decode " + (type == null ? "resource" : type.kind()) + ": " + e);
+    }
+  }
+
+  private Decoded decodeChecked(ResourceType type, String id, JsonNode value) {
+    Objects.requireNonNull(type, "type");
+    if (value == null || !value.isObject()) {
+      return new Decoded.Rejected(
+          "invalid configuration: expected a JSON object, got " + SchemaValidator.jsonType(value));
+    }
+    if (id == null || id.isEmpty()) {
+      return new Decoded.Rejected("missing " + type.kind() + " id");
+    }
+    Optional<String> error = validate(type, value);
+    if (error.isPresent()) {
+      return new Decoded.Rejected(error.get());
+    }
+    JsonNode idNode = type == ResourceType.CONSUMERS ? value.get("username") : value.get("id");
+    if (idNode != null && !idNode.asText().equals(id)) {
+      return new Decoded.Rejected("wrong " + type.kind() + " id");
+    }
+    Resource resource =
+        switch (type) {
+          case ROUTES -> toRoute(id, value);
+          case SERVICES -> toService(id, value);
+          case UPSTREAMS -> toUpstream(id, value);
+          case CONSUMERS -> toConsumer(value);
+          case PLUGIN_CONFIGS ->
+              new PluginConfig(id, text(value, "name", null), pluginMap(value));
+          case GLOBAL_RULES -> new GlobalRule(id, pluginMap(value));
+        };
+    return new Decoded.Accepted(resource);
+  }
+
+  private Route toRoute(String id, JsonNode v) {
+    List<String> uris = v.has("uri") ? List.of(v.get("uri").asText()) : strings(v.get("uris"));
+    List<String> hosts =
+        v.has("host") ? List.of(lower(v.get("host").asText())) : lowerAll(strings(v.get("hosts")));
+    List<String> remoteAddrs =
+        v.has("remote_addr") ? List.of(v.get("remote_addr").asText()) : strings(v.get("remote_addrs"));
+    List<String> methods = new ArrayList<>();
+    for (String m : strings(v.get("methods"))) {
+      methods.add(m.toUpperCase(Locale.ROOT));
+    }
+    Expr vars = v.has("vars") ? compileVars(v.get("vars")).expr : null;
+    return new Route(
+        id,
+        text(v, "name", null),
+        uris,
+        methods,
+        hosts,
+        remoteAddrs,
+        vars,
+        v.has("priority") ? v.get("priority").asInt() : 0,
+        v.has("status") ? v.get("status").asInt() : 1,
+        idText(v.get("service_id")),
+        idText(v.get("upstream_id")),
+        v.has("upstream") ? toUpstream(null, v.get("upstream")) : null,
+        idText(v.get("plugin_config_id")),
+        pluginMap(v),
+        v.has("timeout") ? toTimeout(v.get("timeout")) : null,
+        v.has("enable_websocket") ? v.get("enable_websocket").asBoolean() : null,
+        labels(v));
+  }
+
+  private Service toService(String id, JsonNode v) {
+    return new Service(
+        id,
+        text(v, "name", null),
+        lowerAll(strings(v.get("hosts"))),
+        idText(v.get("upstream_id")),
+        v.has("upstream") ? toUpstream(null, v.get("upstream")) : null,
+        pluginMap(v),
+        v.has("enable_websocket") ? v.get("enable_websocket").asBoolean() : null,
+        labels(v));
+  }
+
+  private static Upstream toUpstream(String id, JsonNode v) {
+    String type = text(v, "type", "roundrobin");
+    String scheme = text(v, "scheme", "http");
+    int defaultPort = scheme.equals("https") || scheme.equals("grpcs") ? 443 : 80;
+    List<Node> nodes = new ArrayList<>();
+    JsonNode raw = v.get("nodes");
+    if (raw != null && raw.isArray()) {
+      for (JsonNode n : raw) {
+        String host = n.get("host").asText();
+        nodes.add(
+            new Node(
+                host.startsWith("[") ? inner(host) : host,
+                n.has("port") ? n.get("port").asInt() : defaultPort,
+                n.get("weight").asInt(),
+                n.has("priority") ? n.get("priority").asInt() : 0));
+      }
+    } else if (raw != null && raw.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> it = raw.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        Addr addr = parseAddr(e.getKey());
+        nodes.add(
+            new Node(
+                addr.host, addr.port == null ? defaultPort : addr.port, e.getValue().asInt(), 0));
+      }
+    }
+    boolean chash = type.equals("chash");
+    JsonNode pool = v.get("keepalive_pool");
+    Upstream.KeepalivePool keepalive = Upstream.KeepalivePool.DEFAULT;
+    if (pool != null) {
+      keepalive =
+          new Upstream.KeepalivePool(
+              pool.has("size") ? pool.get("size").asInt() : keepalive.size(),
+              pool.has("idle_timeout") ? pool.get("idle_timeout").asDouble() : keepalive.idleTimeout(),
+              pool.has("requests") ? pool.get("requests").asInt() : keepalive.requests());
+    }
+    return new Upstream(
+        id,
+        text(v, "name", null),
+        type,
+        nodes,
+        v.has("retries") ? v.get("retries").asInt() : null,
+        v.has("retry_timeout") ? v.get("retry_timeout").asDouble() : 0,
+        v.has("timeout") ? toTimeout(v.get("timeout")) : null,
+        text(v, "pass_host", "pass"),
+        text(v, "upstream_host", null),
+        scheme,
+        chash ? text(v, "hash_on", "vars") : null,
+        chash ? text(v, "key", null) : null,
+        keepalive);
+  }
+
+  private Consumer toConsumer(JsonNode v) {
+    return new Consumer(
+        v.get("username").asText(),
+        text(v, "desc", null),
+        idText(v.get("group_id")),
+        pluginMap(v),
+        labels(v));
+  }
+
+  private static Timeout toTimeout(JsonNode t) {
+    return new Timeout(
+        t.get("connect").asDouble(), t.get("send").asDouble(), t.get("read").asDouble());
+  }
+
+  /** Plugin confs in declaration order, detached from the parsed tree. */
+  private static Map<String, JsonNode> pluginMap(JsonNode v) {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    JsonNode confs = v.get("plugins");
+    if (confs != null) {
+      Iterator<Map.Entry<String, JsonNode>> it = confs.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        out.put(e.getKey(), e.getValue().deepCopy());
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> labels(JsonNode v) {
+    Map<String, String> out = new LinkedHashMap<>();
+    JsonNode labels = v.get("labels");
+    if (labels != null) {
+      Iterator<Map.Entry<String, JsonNode>> it = labels.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        out.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    return out;
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    if (array != null) {
+      for (JsonNode item : array) {
+        out.add(item.asText());
+      }
+    }
+    return out;
+  }
+
+  private static List<String> lowerAll(List<String> values) {
+    List<String> out = new ArrayList<>(values.size());
+    for (String s : values) {
+      out.add(lower(s));
+    }
+    return out;
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  /** A string or integer id as text; null when absent. */
+  private static String idText(JsonNode id) {
+    return id == null || id.isNull() ? null : id.asText();
+  }
+
+  private static String text(JsonNode v, String field, String fallback) {
+    JsonNode f = v.get(field);
+    return f == null || f.isNull() ? fallback : f.asText();
   }
 }

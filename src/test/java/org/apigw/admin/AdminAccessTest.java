@@ -23,7 +23,7 @@ class AdminAccessTest {
 
   @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
 
-  private static final String ROUTE = "{\"uri\":\"/a\"}";
+  private static final String ROUTE = "{\"uri\":\"/a\",\"upstream\":{\"nodes\":{\"127.0.0.1:80\":1}}}";
 
   private static Vertx vertx;
   private static Client etcd;

@@ -49,7 +49,7 @@ class AdminEtcdDownTest {
 
   @Test
   void put_whenEtcdUnreachable_is503EtcdUnavailable() {
-    Resp r = http.put("/apisix/admin/routes/1", "{\"uri\":\"/a\"}");
+    Resp r = http.put("/apisix/admin/routes/1", "{\"uri\":\"/a\",\"upstream\":{\"nodes\":{\"127.0.0.1:80\":1}}}");
 
     assertEquals(503, r.status(), r.raw());
     assertTrue(r.errorMsg().startsWith("etcd unavailable: "), r.errorMsg());

@@ -105,7 +105,7 @@ class AdminResourcesTest {
 
   @Test
   void put_withoutPathId_usesBodyId_keepingItsType() {
-    Resp r = http.put("/apisix/admin/routes", "{\"id\":7,\"uri\":\"/a\"}");
+    Resp r = http.put("/apisix/admin/routes", "{\"id\":7,\"uri\":\"/a\",\"upstream\":{\"nodes\":{\"127.0.0.1:80\":1}}}");
 
     assertEquals(201, r.status(), r.raw());
     assertEquals("/apisix/routes/7", r.json().path("key").asText());
@@ -114,7 +114,7 @@ class AdminResourcesTest {
 
   @Test
   void put_withNeitherPathNorBodyId_isMissingRouteId() {
-    Resp r = http.put("/apisix/admin/routes", "{\"uri\":\"/a\"}");
+    Resp r = http.put("/apisix/admin/routes", "{\"uri\":\"/a\",\"upstream\":{\"nodes\":{\"127.0.0.1:80\":1}}}");
 
     assertEquals(400, r.status());
     assertEquals("missing route id", r.errorMsg());
@@ -256,8 +256,8 @@ class AdminResourcesTest {
 
   @Test
   void list_filtersByName() {
-    http.put("/apisix/admin/routes/1", "{\"uri\":\"/a\",\"name\":\"alpha\"}");
-    http.put("/apisix/admin/routes/2", "{\"uri\":\"/b\",\"name\":\"beta\"}");
+    http.put("/apisix/admin/routes/1", "{\"uri\":\"/a\",\"name\":\"alpha\",\"upstream\":{\"nodes\":{\"127.0.0.1:80\":1}}}");
+    http.put("/apisix/admin/routes/2", "{\"uri\":\"/b\",\"name\":\"beta\",\"upstream\":{\"nodes\":{\"127.0.0.1:80\":1}}}");
 
     Resp r = http.get("/apisix/admin/routes?name=alp");
 
@@ -283,7 +283,7 @@ class AdminResourcesTest {
   @Test
   void post_withIdInBodyOrPath_isRefused() {
     Resp body = http.post("/apisix/admin/routes", "{\"id\":\"1\",\"uri\":\"/a\"}");
-    Resp path = http.post("/apisix/admin/routes/1", "{\"uri\":\"/a\"}");
+    Resp path = http.post("/apisix/admin/routes/1", "{\"uri\":\"/a\",\"upstream\":{\"nodes\":{\"127.0.0.1:80\":1}}}");
 
     assertEquals(400, body.status());
     assertEquals("wrong route id, do not need it", body.errorMsg());
@@ -502,7 +502,7 @@ class AdminResourcesTest {
   void referenceToMissingUpstreamServiceOrPluginConfig_isRefused() {
     Resp upstream = http.put("/apisix/admin/routes/1", "{\"uri\":\"/a\",\"upstream_id\":\"nope\"}");
     Resp service = http.put("/apisix/admin/routes/1", "{\"uri\":\"/a\",\"service_id\":2}");
-    Resp pluginConfig = http.put("/apisix/admin/routes/1", "{\"uri\":\"/a\",\"plugin_config_id\":\"pc\"}");
+    Resp pluginConfig = http.put("/apisix/admin/routes/1", "{\"uri\":\"/a\",\"plugin_config_id\":\"pc\",\"upstream\":{\"nodes\":{\"127.0.0.1:80\":1}}}");
     Resp serviceUpstream = http.put("/apisix/admin/services/1", "{\"upstream_id\":\"u9\"}");
 
     assertEquals(400, upstream.status());
