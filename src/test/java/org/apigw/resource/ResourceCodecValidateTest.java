@@ -148,6 +148,19 @@ class ResourceCodecValidateTest {
   }
 
   @Test
+  void intBackedFields_areBoundedRatherThanTruncated() {
+    assertRoute(
+        "{'uri':'/a','priority':2147483648,'plugins':{}}",
+        "invalid configuration: property \"priority\" validation failed: expected 2147483648 to"
+            + " be at most 2147483647");
+    assertUpstream(
+        "{'nodes':{'a:1':4294967296}}",
+        "invalid configuration: property \"nodes\" validation failed: object matches none of the"
+            + " required: property \"a:1\" validation failed: expected 4294967296 to be at most"
+            + " 2147483647");
+  }
+
+  @Test
   void route_uriWithEmptyUris_reportsTheArray() {
     assertRoute(
         "{'uris':[],'plugins':{}}",
