@@ -68,18 +68,6 @@ public final class ConfigLoader {
     return load(defaults, user, userFile, userName, builtinPlugins);
   }
 
-  /** Loads from text already in memory; for tests and for re-validation after an edit. */
-  static LoadedConfig loadText(
-      String defaultsText, String userText, Path userFile, Set<String> builtinPlugins,
-      Map<String, String> env) throws ConfigException {
-    String userName = userFile.getFileName().toString();
-    ObjectNode defaults =
-        (ObjectNode) YamlDocument.parse(defaultsText, "config-default.yaml").root;
-    YamlDocument user =
-        YamlDocument.parse(EnvSubstitution.apply(userText, env, userName), userName);
-    return load(defaults, user, userFile, userName, builtinPlugins);
-  }
-
   private static LoadedConfig load(
       ObjectNode defaults, YamlDocument user, Path userFile, String userName,
       Set<String> builtinPlugins) throws ConfigException {

@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +68,7 @@ final class ConfigReader {
     Map<String, JsonNode> pluginAttr = new LinkedHashMap<>();
     JsonNode attr = node("plugin_attr");
     if (attr != null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = attr.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : attr.properties()) {
         pluginAttr.put(e.getKey(), e.getValue());
       }
     }

@@ -2,7 +2,6 @@ package org.apigw.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -38,8 +37,7 @@ final class TreeMerge {
     }
     if (u.isObject()) {
       JsonNode template = expect.template();
-      for (Iterator<Map.Entry<String, JsonNode>> it = u.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : u.properties()) {
         String key = field.getKey();
         String childPath = YamlDocument.child(path, key);
         String childSchema = YamlDocument.child(schemaPath, key);
@@ -94,8 +92,7 @@ final class TreeMerge {
   }
 
   private static void mergeInto(ObjectNode base, ObjectNode user) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = user.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : user.properties()) {
       JsonNode value = field.getValue();
       JsonNode existing = base.get(field.getKey());
       if (value.isNull()) {
