@@ -9,7 +9,12 @@ import java.util.Map;
  * The node configuration: {@code conf/config-default.yaml} deep-merged with the user's
  * {@code conf/config.yaml}, validated, and read into typed records. Key names follow APISIX 3.x.
  *
- * @param tree the merged document, for keys without a typed accessor
+ * <p>Built by {@link ConfigLoader}. A key reset with {@code null} in the user file reads as
+ * absent: booleans false (except {@code tls.verify}, which stays true), lists empty, optional
+ * strings null.
+ *
+ * @param file the user config file this was loaded from
+ * @param tree the merged document, for keys without a typed accessor; treat as read-only
  * @param plugins the {@code plugins:} list as written (names this build lacks are warned about)
  * @param pluginAttr {@code plugin_attr}: plugin name → node-level settings
  */
@@ -27,8 +32,9 @@ public record GatewayConfig(
   /**
    * @param nodeListen {@code apisix.node_listen}
    * @param routerHttp {@code apisix.router.http}
-   * @param control {@code apisix.control.ip/port}
-   * @param logLevel {@code nginx_config.error_log_level}
+   * @param control {@code apisix.control.ip/port}; null when {@code enable_control} is false
+   * @param logLevel {@code nginx_config.error_log_level} mapped to an SLF4J level name: debug,
+   *     info (info, notice), warn, error (error, crit, alert, emerg)
    */
   public record Apisix(
       List<Listen> nodeListen,
@@ -47,7 +53,16 @@ public record GatewayConfig(
   public record Deployment(
       String role, String configProvider, Admin admin, Etcd etcd, ConfigSnapshot configSnapshot) {}
 
-  /** {@code deployment.admin}. */
+  /**
+   * {@code deployment.admin}.
+   *
+   * @param adminListen null when the node serves no Admin API (data_plane, or enable_admin false)
+   *     and the key was reset
+   * @param adminKeys an empty key never matches; admin-role empty keys are filled at start by
+   *     {@link AdminKeyInitializer}
+   * @param allowAdmin CIDRs or single addresses; {@code allow_admin: ~} (no restriction, as in
+   *     APISIX) reads as {@code [0.0.0.0/0, ::/0]}
+   */
   public record Admin(
       Listen adminListen,
       List<AdminKey> adminKeys,
