@@ -33,12 +33,12 @@ import org.slf4j.LoggerFactory;
  * revision R, then a watch from exactly R+1, so nothing written between the two is lost.
  *
  * <p>Any sign that the watch can no longer be trusted leads to a full re-read ("resync") and a
- * new watch from the re-read's revision: a compacted start revision (jetcd closes the watcher
- * for good), a watcher closed for any other reason (no leader, cancellation), a stream that
- * answers neither events nor progress requests (a stalled peer), a different cluster id or a
- * header revision below the one applied (a wiped or restored etcd — jetcd reconnects to it
- * silently). Failed re-reads are retried with capped, jittered backoff while the sink keeps
- * serving what it has.
+ * new watch from the re-read's revision: any watch error (a lost connection, a failed keepalive
+ * — jetcd would resume by itself, but silently into a wiped or restored etcd), a compacted start
+ * revision (jetcd closes the watcher for good), a watcher closed for any other reason (no leader,
+ * cancellation), a stream that answers neither events nor progress requests (a stalled peer), a
+ * different cluster id or a header revision below the one applied. Failed re-reads are retried
+ * with capped, jittered backoff while the sink keeps serving what it has.
  *
  * <p>Threading: all state below is confined to one "etcd-sync" thread. jetcd callbacks (gRPC
  * threads) only enqueue onto it, tagged with the watcher generation so that callbacks from a
@@ -90,7 +90,6 @@ public final class EtcdConfigSync implements AutoCloseable {
   private long lastAnswerNanos;
   private long lastProgressRequestNanos;
   private boolean resyncScheduled;
-  private boolean watchInterrupted;
   private int failures;
   private long lastFailureLogMillis;
   private volatile boolean closed;
@@ -263,7 +262,6 @@ public final class EtcdConfigSync implements AutoCloseable {
             error -> thread.execute(() -> onError(gen, error)),
             () -> thread.execute(() -> onCompleted(gen)));
     lastAnswerNanos = System.nanoTime();
-    watchInterrupted = false;
     watcher = client.getWatchClient().watch(watchPrefix, option, listener);
   }
 
@@ -281,10 +279,6 @@ public final class EtcdConfigSync implements AutoCloseable {
     if (headerRevision != 0 && headerRevision < cursor) {
       resync("revision_backwards");
       return;
-    }
-    if (watchInterrupted) {
-      watchInterrupted = false;
-      log.info("etcd watch on {} resumed at revision {}", prefix, cursor + 1);
     }
     List<ConfigEntry> changes = new ArrayList<>();
     long revision = cursor;
@@ -322,13 +316,11 @@ public final class EtcdConfigSync implements AutoCloseable {
       resync("compacted");
       return;
     }
+    // jetcd would resume this watch by itself, but it resumes silently into whatever etcd answers
+    // next: a wiped and refilled etcd, a restored backup. After any interruption, re-read instead.
     status.lost(rootMessage(error));
-    if (!watchInterrupted) {
-      watchInterrupted = true;
-      log.warn(
-          "etcd watch on {} interrupted: {}; serving the current config, resuming from revision {}",
-          prefix, rootMessage(error), cursor + 1);
-    }
+    log.warn("etcd watch on {} interrupted: {}; serving the current config", prefix, rootMessage(error));
+    resync("disconnected");
   }
 
   private void onCompleted(long gen) {
@@ -417,6 +409,7 @@ public final class EtcdConfigSync implements AutoCloseable {
   private static String describe(String reason) {
     return switch (reason) {
       case "compacted" -> "the watch revision was compacted";
+      case "disconnected" -> "the watch was interrupted";
       case "stalled" -> "the watch stalled";
       case "watch_closed" -> "the watch was closed by etcd";
       case "cluster_changed" -> "etcd's cluster id changed";
