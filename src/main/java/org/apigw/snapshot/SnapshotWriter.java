@@ -100,7 +100,7 @@ public final class SnapshotWriter implements AutoCloseable {
    */
   public void submit(SnapshotData data) {
     if (data != null) {
-      submit(() -> data);
+      submitLazily(() -> data);
     }
   }
 
@@ -109,7 +109,7 @@ public final class SnapshotWriter implements AutoCloseable {
    * the generation actually written: under a burst of changes, earlier suppliers are dropped
    * unbuilt. The supplier must capture an immutable generation.
    */
-  public void submit(Supplier<SnapshotData> data) {
+  public void submitLazily(Supplier<SnapshotData> data) {
     if (data == null || closing) {
       return;
     }

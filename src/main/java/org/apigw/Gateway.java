@@ -1,0 +1,317 @@
+package org.apigw;
+
+import io.etcd.jetcd.Client;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apigw.admin.AdminApi;
+import org.apigw.config.GatewayConfig;
+import org.apigw.control.ControlApi;
+import org.apigw.etcd.EtcdClients;
+import org.apigw.etcd.EtcdConfigSync;
+import org.apigw.observability.Metrics;
+import org.apigw.plugin.PluginCatalog;
+import org.apigw.proxy.ProxyServer;
+import org.apigw.proxy.ProxySettings;
+import org.apigw.resource.ResourceCodec;
+import org.apigw.snapshot.SnapshotData;
+import org.apigw.snapshot.SnapshotEntry;
+import org.apigw.snapshot.SnapshotException;
+import org.apigw.snapshot.SnapshotFile;
+import org.apigw.snapshot.SnapshotWriter;
+import org.apigw.store.ConfigEntry;
+import org.apigw.store.ConfigOrigin;
+import org.apigw.store.ConfigStore;
+import org.apigw.store.RuntimeConfig;
+import org.apigw.store.StoredResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway node: wires config source, store, snapshot mirror, proxy, Admin and Control APIs
+ * according to {@code deployment.role}, and owns their lifecycle.
+ *
+ * <p>Start-up order in etcd mode: read etcd within {@code startup_timeout}; failing that, load
+ * the local snapshot and serve it while etcd keeps being retried; failing that too, refuse to
+ * start. The proxy port opens only once some config is loaded.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+  /** Version reported in the Server header, the CLI and the Control API. */
+  public static final String VERSION = versionOf();
+
+  private final GatewayConfig config;
+  private final Path prefixDir;
+  private final Vertx vertx;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private Client etcd;
+  private EtcdConfigSync sync;
+  private ConfigStore store;
+  private SnapshotWriter snapshotWriter;
+  private ProxyServer proxy;
+  private AdminApi admin;
+  private ControlApi control;
+  private Metrics metrics;
+
+  public Gateway(GatewayConfig config, Path prefixDir) {
+    this.config = config;
+    this.prefixDir = prefixDir;
+    VertxOptions options =
+        new VertxOptions()
+            .setPreferNativeTransport(true)
+            .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors());
+    this.vertx = Vertx.vertx(options);
+    if (!vertx.isNativeTransportEnabled()) {
+      log.warn("native epoll transport unavailable ({}); running on NIO", vertx.unavailableNativeTransportCause());
+    }
+  }
+
+  /**
+   * Starts every component this node's role needs and returns once the node is serving.
+   *
+   * @param takeover true when another instance holds the ports and will quit once this one
+   *     serves (reload): skips the port-in-use check
+   * @throws StartupException with a message a user can act on
+   */
+  public void start(boolean takeover) throws StartupException {
+    GatewayConfig.Deployment deployment = config.deployment();
+    String role = deployment.role();
+    boolean proxyRole = !"control_plane".equals(role);
+    boolean adminRole = !"data_plane".equals(role) && config.apisix().enableAdmin();
+    if (!takeover) {
+      List<GatewayConfig.Listen> ports = new ArrayList<>();
+      if (proxyRole) {
+        ports.addAll(config.apisix().nodeListen());
+      }
+      if (adminRole) {
+        ports.add(deployment.admin().adminListen());
+      }
+      if (config.apisix().enableControl()) {
+        ports.add(config.apisix().control());
+      }
+      refuseTakenPorts(ports);
+    }
+    PluginCatalog plugins = PluginCatalog.NONE;
+    ResourceCodec codec = new ResourceCodec(plugins);
+    GatewayConfig.Etcd etcdConfig = deployment.etcd();
+    snapshotWriter = snapshotWriter(deployment.configSnapshot());
+    store =
+        new ConfigStore(
+            etcdConfig.prefix(), codec, config.apisix().routerHttp(),
+            published -> {
+              if (snapshotWriter != null && published.origin() == ConfigOrigin.ETCD) {
+                snapshotWriter.submitLazily(() -> snapshotOf(published));
+              }
+            });
+    etcd = EtcdClients.create(etcdConfig);
+    if (proxyRole) {
+      sync =
+          new EtcdConfigSync(
+              etcd, etcdConfig.prefix(), store, Duration.ofSeconds(etcdConfig.timeout()),
+              Duration.ofSeconds(etcdConfig.resyncDelay()));
+      sync.start();
+      awaitConfig(etcdConfig, deployment.configSnapshot());
+    }
+    metrics = new Metrics(store, sync, snapshotWriter, VERSION);
+    try {
+      if (proxyRole) {
+        proxy = new ProxyServer(vertx);
+        String server = config.apisix().enableServerTokens() ? "APISIX/" + VERSION : "APISIX";
+        await(
+            proxy.start(
+                config.apisix().nodeListen(), Runtime.getRuntime().availableProcessors(), store::current,
+                new ProxySettings(server, config.apisix().deleteUriTailSlash())),
+            "proxy listeners " + config.apisix().nodeListen());
+      }
+      if (adminRole) {
+        admin =
+            new AdminApi(
+                vertx, deployment.admin(), etcdConfig.prefix(), etcd, codec, plugins,
+                Duration.ofSeconds(etcdConfig.timeout()));
+        await(admin.listen(), "Admin API on " + deployment.admin().adminListen());
+      }
+      if (config.apisix().enableControl()) {
+        control = new ControlApi(vertx, store, sync, snapshotWriter, metrics, VERSION);
+        await(control.listen(config.apisix().control()), "Control API on " + config.apisix().control());
+      }
+    } catch (StartupException e) {
+      close();
+      throw e;
+    }
+    RuntimeConfig served = store.current();
+    log.info(
+        "APISIX-compatible gateway {} started: role {}, config from {} at revision {}, proxy {}, admin {}",
+        VERSION, role, served.origin().label(), served.revision(),
+        proxyRole ? config.apisix().nodeListen() : "off", adminRole ? deployment.admin().adminListen() : "off");
+  }
+
+  /** Waits for etcd's first full read; on timeout falls back to the snapshot file. */
+  private void awaitConfig(GatewayConfig.Etcd etcdConfig, GatewayConfig.ConfigSnapshot snapshot)
+      throws StartupException {
+    try {
+      sync.firstSync().get(etcdConfig.startupTimeout(), TimeUnit.SECONDS);
+      return;
+    } catch (TimeoutException e) {
+      // fall through to the snapshot
+    } catch (ExecutionException e) {
+      throw new StartupException("reading config from etcd failed: " + e.getCause().getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while waiting for etcd");
+    }
+    String etcdError = sync.status().lastError();
+    String why =
+        "etcd " + etcdConfig.hosts() + " did not answer within startup_timeout ("
+            + etcdConfig.startupTimeout() + " s)" + (etcdError.isEmpty() ? "" : ": " + etcdError);
+    if (!snapshot.enable()) {
+      throw new StartupException(why + "; the config snapshot is disabled (deployment.config_snapshot.enable), refusing to start");
+    }
+    Path file = snapshotPath(snapshot);
+    SnapshotFile.Loaded loaded;
+    try {
+      loaded = SnapshotFile.read(file);
+    } catch (SnapshotException e) {
+      throw new StartupException(why + "; no usable config snapshot: " + e.getMessage() + "; refusing to start");
+    }
+    for (String problem : loaded.problems()) {
+      log.warn("config snapshot: {}", problem);
+    }
+    SnapshotData data = loaded.data();
+    List<ConfigEntry> entries = new ArrayList<>(data.entries().size());
+    for (SnapshotEntry entry : data.entries()) {
+      entries.add(
+          new ConfigEntry(
+              entry.key(), entry.value().getBytes(StandardCharsets.UTF_8), entry.createRevision(), entry.modRevision()));
+    }
+    store.replaceAll(ConfigOrigin.SNAPSHOT, data.revision(), data.clusterId(), entries, "etcd unreachable at start");
+    long age = Duration.between(data.writtenAt(), Instant.now()).toSeconds();
+    log.warn(
+        "{}; serving the config snapshot {} (revision {}, {} keys, written {} s ago) and retrying etcd in the background",
+        why, loaded.source(), data.revision(), data.entries().size(), age);
+  }
+
+  private SnapshotWriter snapshotWriter(GatewayConfig.ConfigSnapshot snapshot) {
+    if (!snapshot.enable()) {
+      return null;
+    }
+    return SnapshotWriter.builder(snapshotPath(snapshot))
+        .minInterval(Duration.ofMillis(snapshot.minIntervalMs()))
+        .start();
+  }
+
+  private Path snapshotPath(GatewayConfig.ConfigSnapshot snapshot) {
+    return prefixDir.resolve(snapshot.path()).toAbsolutePath().normalize();
+  }
+
+  private static SnapshotData snapshotOf(RuntimeConfig config) {
+    List<SnapshotEntry> entries = new ArrayList<>();
+    for (org.apigw.resource.ResourceType type : org.apigw.resource.ResourceType.values()) {
+      for (StoredResource stored : config.all(type).values()) {
+        entries.add(
+            new SnapshotEntry(
+                stored.key(), new String(stored.raw(), StandardCharsets.UTF_8), stored.createRevision(),
+                stored.modRevision()));
+      }
+    }
+    entries.sort(java.util.Comparator.comparing(SnapshotEntry::key));
+    return SnapshotData.of(config.revision(), config.clusterId(), Instant.now(), entries);
+  }
+
+  /** The proxy, Admin and Control ports bind with SO_REUSEPORT (for reload), so check first. */
+  private static void refuseTakenPorts(List<GatewayConfig.Listen> listens) throws StartupException {
+    for (GatewayConfig.Listen listen : listens) {
+      String host = "0.0.0.0".equals(listen.ip()) || "::".equals(listen.ip()) ? "127.0.0.1" : listen.ip();
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(host, listen.port()), 200);
+        throw new StartupException(
+            "port " + listen.port() + " (" + listen.ip() + ") is already in use by another process");
+      } catch (IOException free) {
+        // nothing listens there: good
+      }
+    }
+  }
+
+  private static <T> T await(Future<T> future, String what) throws StartupException {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new StartupException("cannot start " + what + ": " + e.getCause().getMessage());
+    } catch (TimeoutException e) {
+      throw new StartupException("starting " + what + " took over 30 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while starting " + what);
+    }
+  }
+
+  public ConfigStore store() {
+    return store;
+  }
+
+  /**
+   * Stops accepting, lets requests in flight finish for up to {@code grace}, then releases
+   * everything. A zero grace is the fast stop.
+   */
+  public void shutdown(Duration grace) {
+    try {
+      if (proxy != null) {
+        proxy.stop(grace).toCompletionStage().toCompletableFuture().get(grace.toMillis() + 5000, TimeUnit.MILLISECONDS);
+      }
+    } catch (Exception e) {
+      log.warn("proxy did not stop cleanly: {}", e.toString());
+    }
+    close();
+  }
+
+  @Override
+  public void close() {
+    if (admin != null) {
+      admin.close();
+    }
+    if (control != null) {
+      control.close();
+    }
+    if (sync != null) {
+      sync.close();
+    }
+    if (snapshotWriter != null) {
+      snapshotWriter.close(); // flushes the latest applied revision
+    }
+    if (etcd != null) {
+      etcd.close();
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+  }
+
+  private static String versionOf() {
+    String version = Gateway.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+
+  /** Start-up could not complete; the message says why and what the node did. */
+  public static final class StartupException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public StartupException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,429 @@
+package org.apigw.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apigw.store.ConfigEntry;
+import org.apigw.store.ConfigOrigin;
+import org.apigw.store.ConfigSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a {@link ConfigSink} equal to the etcd prefix: one paginated range read at a single
+ * revision R, then a watch from exactly R+1, so nothing written between the two is lost.
+ *
+ * <p>Any sign that the watch can no longer be trusted leads to a full re-read ("resync") and a
+ * new watch from the re-read's revision: any watch error (a lost connection, a failed keepalive
+ * — jetcd would resume by itself, but silently into a wiped or restored etcd), a compacted start
+ * revision (jetcd closes the watcher for good), a watcher closed for any other reason (no leader,
+ * cancellation), a stream that answers neither events nor progress requests (a stalled peer), a
+ * different cluster id or a header revision below the one applied. Failed re-reads are retried
+ * with capped, jittered backoff while the sink keeps serving what it has.
+ *
+ * <p>Threading: all state below is confined to one "etcd-sync" thread. jetcd callbacks (gRPC
+ * threads) only enqueue onto it, tagged with the watcher generation so that callbacks from a
+ * watcher that has been replaced are dropped. Blocking RPCs with deadlines run on that thread,
+ * never on an event loop.
+ */
+public final class EtcdConfigSync implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EtcdConfigSync.class);
+
+  /** Keys per range page; pages are read at one pinned revision. */
+  private static final int PAGE_SIZE = 1000;
+
+  /** An idle watch is asked for a progress report this often. */
+  private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  /**
+   * A watch that answered nothing — no event, no progress report — for this long is treated as
+   * stalled. Three unanswered progress requests; keepalive (10 s + 5 s) usually fires first.
+   */
+  private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(16);
+
+  private static final long FIRST_BACKOFF_MILLIS = 100;
+
+  /** Repeated failures are logged at most this often, so an etcd outage does not flood the log. */
+  private static final long LOG_EVERY_MILLIS = 30_000;
+
+  private final Client client;
+  private final String prefix;
+  private final ByteSequence watchPrefix;
+  private final ConfigSink sink;
+  private final Duration rpcTimeout;
+  private final long maxBackoffMillis;
+  private final EtcdLinkStatus status = new EtcdLinkStatus();
+  private final CompletableFuture<Long> firstSync = new CompletableFuture<>();
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "etcd-sync");
+            t.setDaemon(true);
+            return t;
+          });
+
+  // --- confined to the etcd-sync thread ---
+  private Watch.Watcher watcher;
+  private long generation;
+  private long cursor;
+  private long clusterId;
+  private long lastAnswerNanos;
+  private long lastProgressRequestNanos;
+  private boolean resyncScheduled;
+  private int failures;
+  private long lastFailureLogMillis;
+  private volatile boolean closed;
+
+  /**
+   * @param prefix the etcd prefix without trailing slash, e.g. {@code /apisix}
+   * @param rpcTimeout deadline of each range call
+   * @param maxBackoff cap of the delay between failed re-reads ({@code resync_delay})
+   */
+  public EtcdConfigSync(
+      Client client, String prefix, ConfigSink sink, Duration rpcTimeout, Duration maxBackoff) {
+    this.client = client;
+    this.prefix = prefix;
+    this.watchPrefix = ByteSequence.from(prefix + "/", StandardCharsets.UTF_8);
+    this.sink = sink;
+    this.rpcTimeout = rpcTimeout;
+    this.maxBackoffMillis = Math.max(FIRST_BACKOFF_MILLIS, maxBackoff.toMillis());
+  }
+
+  public void start() {
+    thread.execute(() -> resync("start"));
+    thread.scheduleWithFixedDelay(this::supervise, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Completes with the revision of the first full read that reached the sink. */
+  public CompletableFuture<Long> firstSync() {
+    return firstSync;
+  }
+
+  public EtcdLinkStatus status() {
+    return status;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.execute(this::closeWatcher);
+    thread.shutdown();
+    try {
+      if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+        thread.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      thread.shutdownNow();
+    }
+  }
+
+  // ------------------------------------------------------------------ full read
+
+  private void resync(String reason) {
+    if (closed || resyncScheduled) {
+      return; // a pending re-read will see everything anyway
+    }
+    closeWatcher();
+    status.resync(reason);
+    if (!"start".equals(reason)) {
+      log.info("re-reading {} from etcd ({}); the current config keeps serving meanwhile", prefix, describe(reason));
+    }
+    readAndWatch(reason);
+  }
+
+  private void readAndWatch(String reason) {
+    if (closed) {
+      return;
+    }
+    Listing listing;
+    try {
+      listing = list();
+    } catch (Exception e) {
+      failures++;
+      String why = rootMessage(e);
+      status.lost(why);
+      long delay = backoffMillis(failures);
+      long now = System.currentTimeMillis();
+      if (failures == 1 || now - lastFailureLogMillis >= LOG_EVERY_MILLIS) {
+        lastFailureLogMillis = now;
+        log.warn(
+            "cannot read {} from etcd (attempt {}): {}; serving the current config and retrying in {} ms",
+            prefix, failures, why, delay);
+      }
+      resyncScheduled = true;
+      thread.schedule(
+          () -> {
+            resyncScheduled = false;
+            readAndWatch(reason);
+          },
+          delay,
+          TimeUnit.MILLISECONDS);
+      return;
+    }
+    if (clusterId != 0 && listing.clusterId != clusterId) {
+      log.error(
+          "etcd cluster id changed from {} to {}: following the new cluster and replacing every key with its content ({} keys)",
+          Long.toHexString(clusterId), Long.toHexString(listing.clusterId), listing.entries.size());
+    } else if (listing.revision < cursor) {
+      log.error(
+          "etcd revision went backwards from {} to {} (restored or wiped etcd): replacing every key with its content ({} keys)",
+          cursor, listing.revision, listing.entries.size());
+    }
+    if (failures > 0) {
+      log.info("etcd answered again after {} failed attempts; reconciling with revision {}", failures, listing.revision);
+    }
+    failures = 0;
+    applySafely(() -> sink.replaceAll(ConfigOrigin.ETCD, listing.revision, listing.clusterId, listing.entries, reason));
+    clusterId = listing.clusterId;
+    cursor = listing.revision;
+    status.resetRevision(cursor);
+    status.contact(cursor);
+    startWatch();
+    firstSync.complete(cursor);
+  }
+
+  private record Listing(long revision, long clusterId, List<ConfigEntry> entries) {}
+
+  /** Reads the whole prefix page by page, every page pinned to the first page's revision. */
+  private Listing list() throws Exception {
+    ByteSequence end = prefixEnd(watchPrefix);
+    ByteSequence from = watchPrefix;
+    long revision = 0;
+    long cluster = 0;
+    List<ConfigEntry> entries = new ArrayList<>();
+    while (true) {
+      GetOption.Builder option = GetOption.builder().withRange(end).withLimit(PAGE_SIZE);
+      if (revision > 0) {
+        option.withRevision(revision);
+      }
+      GetResponse page = await(client.getKVClient().get(from, option.build()));
+      if (revision == 0) {
+        revision = page.getHeader().getRevision();
+        cluster = page.getHeader().getClusterId();
+      }
+      List<KeyValue> kvs = page.getKvs();
+      for (KeyValue kv : kvs) {
+        entries.add(toEntry(kv));
+      }
+      if (!page.isMore() || kvs.isEmpty()) {
+        return new Listing(revision, cluster, entries);
+      }
+      byte[] last = kvs.get(kvs.size() - 1).getKey().getBytes();
+      from = ByteSequence.from(Arrays.copyOf(last, last.length + 1)); // next key after last
+    }
+  }
+
+  private <T> T await(CompletableFuture<T> call) throws Exception {
+    try {
+      return call.get(rpcTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      throw new TimeoutException("no answer within " + rpcTimeout.toSeconds() + " s");
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  // ------------------------------------------------------------------ watch
+
+  private void startWatch() {
+    long gen = ++generation;
+    WatchOption option =
+        WatchOption.builder()
+            .isPrefix(true)
+            .withRevision(cursor + 1)
+            .withRequireLeader(true) // a member cut off from its leader cancels instead of going silent
+            .withProgressNotify(true)
+            .build();
+    Watch.Listener listener =
+        Watch.listener(
+            response -> thread.execute(() -> onResponse(gen, response)),
+            error -> thread.execute(() -> onError(gen, error)),
+            () -> thread.execute(() -> onCompleted(gen)));
+    lastAnswerNanos = System.nanoTime();
+    watcher = client.getWatchClient().watch(watchPrefix, option, listener);
+  }
+
+  private void onResponse(long gen, WatchResponse response) {
+    if (gen != generation || closed) {
+      return;
+    }
+    lastAnswerNanos = System.nanoTime();
+    long headerCluster = response.getHeader().getClusterId();
+    long headerRevision = response.getHeader().getRevision();
+    if (headerCluster != 0 && clusterId != 0 && headerCluster != clusterId) {
+      resync("cluster_changed");
+      return;
+    }
+    if (headerRevision != 0 && headerRevision < cursor) {
+      resync("revision_backwards");
+      return;
+    }
+    List<ConfigEntry> changes = new ArrayList<>();
+    long revision = cursor;
+    for (WatchEvent event : response.getEvents()) {
+      KeyValue kv = event.getKeyValue();
+      long modRevision = kv.getModRevision();
+      if (modRevision <= cursor) {
+        continue; // delivered again after a resume; already applied
+      }
+      changes.add(
+          event.getEventType() == WatchEvent.EventType.DELETE
+              ? ConfigEntry.delete(kv.getKey().toString(StandardCharsets.UTF_8), modRevision)
+              : toEntry(kv));
+      revision = Math.max(revision, modRevision);
+    }
+    if (!changes.isEmpty()) {
+      long batchRevision = revision;
+      applySafely(() -> sink.apply(batchRevision, changes));
+    } else if (response.getEvents().isEmpty()) {
+      // a progress report at H promises every event up to H has been delivered
+      revision = Math.max(revision, headerRevision);
+    }
+    cursor = revision;
+    status.contact(cursor);
+  }
+
+  private void onError(long gen, Throwable error) {
+    if (gen != generation || closed) {
+      return;
+    }
+    if (error instanceof CompactedException compacted) {
+      log.warn(
+          "etcd compacted history up to revision {} past the watch position {}; the watch cannot resume",
+          compacted.getCompactedRevision(), cursor + 1);
+      resync("compacted");
+      return;
+    }
+    // jetcd would resume this watch by itself, but it resumes silently into whatever etcd answers
+    // next: a wiped and refilled etcd, a restored backup. After any interruption, re-read instead.
+    status.lost(rootMessage(error));
+    log.warn("etcd watch on {} interrupted: {}; serving the current config", prefix, rootMessage(error));
+    resync("disconnected");
+  }
+
+  private void onCompleted(long gen) {
+    if (gen == generation && !closed) {
+      resync("watch_closed");
+    }
+  }
+
+  /** Runs every second on the sync thread: replaces dead watchers, detects stalled ones. */
+  private void supervise() {
+    if (closed || resyncScheduled || watcher == null) {
+      return;
+    }
+    if (watcher.isClosed()) {
+      resync("watch_closed");
+      return;
+    }
+    long now = System.nanoTime();
+    long silent = now - lastAnswerNanos;
+    if (silent >= STALL_NANOS) {
+      status.lost("watch stalled: no answer for " + TimeUnit.NANOSECONDS.toSeconds(silent) + " s");
+      log.warn(
+          "etcd watch on {} answered nothing for {} s (no event, no progress report): treating it as stalled",
+          prefix, TimeUnit.NANOSECONDS.toSeconds(silent));
+      resync("stalled");
+      return;
+    }
+    if (silent >= PROGRESS_INTERVAL_NANOS && now - lastProgressRequestNanos >= PROGRESS_INTERVAL_NANOS) {
+      lastProgressRequestNanos = now;
+      try {
+        watcher.requestProgress();
+      } catch (RuntimeException e) {
+        log.debug("progress request failed: {}", e.toString());
+      }
+    }
+  }
+
+  private void closeWatcher() {
+    generation++;
+    if (watcher != null) {
+      try {
+        watcher.close();
+      } catch (RuntimeException e) {
+        log.debug("closing the etcd watcher failed: {}", e.toString());
+      }
+      watcher = null;
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private void applySafely(Runnable apply) {
+    try {
+      apply.run();
+    } catch (RuntimeException e) {
+      // a bug in applying must not kill the sync thread; the next change or resync retries
+      log.error("applying config from etcd failed; keeping the previous config", e);
+    }
+  }
+
+  private long backoffMillis(int attempt) {
+    long exp = FIRST_BACKOFF_MILLIS << Math.min(attempt - 1, 16);
+    long capped = Math.min(exp, maxBackoffMillis);
+    return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+  }
+
+  private static ConfigEntry toEntry(KeyValue kv) {
+    return new ConfigEntry(
+        kv.getKey().toString(StandardCharsets.UTF_8),
+        kv.getValue().getBytes(),
+        kv.getCreateRevision(),
+        kv.getModRevision());
+  }
+
+  static ByteSequence prefixEnd(ByteSequence prefix) {
+    byte[] end = prefix.getBytes();
+    for (int i = end.length - 1; i >= 0; i--) {
+      if (end[i] != (byte) 0xff) {
+        end[i]++;
+        return ByteSequence.from(Arrays.copyOf(end, i + 1));
+      }
+    }
+    return ByteSequence.from(new byte[] {0});
+  }
+
+  private static String describe(String reason) {
+    return switch (reason) {
+      case "compacted" -> "the watch revision was compacted";
+      case "disconnected" -> "the watch was interrupted";
+      case "stalled" -> "the watch stalled";
+      case "watch_closed" -> "the watch was closed by etcd";
+      case "cluster_changed" -> "etcd's cluster id changed";
+      case "revision_backwards" -> "etcd's revision went backwards";
+      default -> reason;
+    };
+  }
+
+  static String rootMessage(Throwable error) {
+    Throwable t = error;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String message = t.getMessage();
+    return message == null || message.isEmpty() ? t.getClass().getSimpleName() : message;
+  }
+}

@@ -1,0 +1,123 @@
+package org.apigw.observability;
+
+import io.prometheus.client.Collector;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.GaugeMetricFamily;
+import io.prometheus.client.CounterMetricFamily;
+import io.prometheus.client.exporter.common.TextFormat;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apigw.etcd.EtcdConfigSync;
+import org.apigw.etcd.EtcdLinkStatus;
+import org.apigw.snapshot.SnapshotWriter;
+import org.apigw.store.ConfigOrigin;
+import org.apigw.store.ConfigStore;
+import org.apigw.store.RuntimeConfig;
+
+/**
+ * Node-level metrics in Prometheus text format: the health of the config link and of the
+ * snapshot mirror, read from their owners at scrape time (nothing is updated on the hot path).
+ * Names follow APISIX where APISIX has one ({@code apisix_etcd_reachable}, {@code apisix_node_info}).
+ */
+public final class Metrics {
+
+  private final CollectorRegistry registry = new CollectorRegistry(true);
+
+  public Metrics(ConfigStore store, EtcdConfigSync sync, SnapshotWriter snapshot, String version) {
+    new ConfigCollector(store, sync, snapshot, version).register(registry);
+  }
+
+  public CollectorRegistry registry() {
+    return registry;
+  }
+
+  /** The registry rendered in the Prometheus 0.0.4 text format. */
+  public String scrape() {
+    StringWriter out = new StringWriter();
+    try {
+      TextFormat.write004(out, registry.metricFamilySamples());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static final class ConfigCollector extends Collector {
+    private final ConfigStore store;
+    private final EtcdConfigSync sync;
+    private final SnapshotWriter snapshot;
+    private final String version;
+    private final String hostname;
+
+    ConfigCollector(ConfigStore store, EtcdConfigSync sync, SnapshotWriter snapshot, String version) {
+      this.store = store;
+      this.sync = sync;
+      this.snapshot = snapshot;
+      this.version = version;
+      String host;
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        host = "unknown";
+      }
+      this.hostname = host;
+    }
+
+    @Override
+    public List<MetricFamilySamples> collect() {
+      List<MetricFamilySamples> out = new ArrayList<>();
+      RuntimeConfig current = store.current();
+      out.add(
+          new GaugeMetricFamily("apisix_node_info", "Info of this node", List.of("hostname", "version"))
+              .addMetric(List.of(hostname, version), 1));
+      out.add(gauge("apisix_config_revision", "etcd revision of the config being served", current.revision()));
+      GaugeMetricFamily source =
+          new GaugeMetricFamily("apisix_config_source", "Where the served config came from (1 = current)", List.of("source"));
+      for (ConfigOrigin origin : ConfigOrigin.values()) {
+        source.addMetric(List.of(origin.label()), origin == current.origin() ? 1 : 0);
+      }
+      out.add(source);
+      double age = current.appliedAtMillis() == 0 ? 0 : (System.currentTimeMillis() - current.appliedAtMillis()) / 1000.0;
+      out.add(gauge("apisix_config_age_seconds", "Seconds since the served config last changed", age));
+      CounterMetricFamily rejected =
+          new CounterMetricFamily("apisix_config_rejected", "Values refused by the data plane, by resource type", List.of("type"));
+      for (Map.Entry<String, Long> e : store.rejectedTotals().entrySet()) {
+        rejected.addMetric(List.of(e.getKey()), e.getValue());
+      }
+      out.add(rejected);
+      out.add(gauge("apisix_config_rejected_keys", "Keys whose latest value is currently refused", store.rejections().size()));
+      if (sync != null) {
+        EtcdLinkStatus link = sync.status();
+        out.add(gauge("apisix_etcd_reachable", "Config server reachable from this node, 1 or 0", link.reachable() ? 1 : 0));
+        double sinceContact = link.lastContactMillis() == 0 ? -1 : (System.currentTimeMillis() - link.lastContactMillis()) / 1000.0;
+        out.add(gauge("apisix_etcd_last_contact_seconds", "Seconds since etcd last answered (-1: never)", sinceContact));
+        out.add(gauge("apisix_etcd_watched_revision", "Revision the etcd watch has delivered up to", link.watchedRevision()));
+        CounterMetricFamily resyncs =
+            new CounterMetricFamily("apisix_etcd_resync", "Full re-reads of the etcd prefix, by reason", List.of("reason"));
+        for (Map.Entry<String, Long> e : link.resyncs().entrySet()) {
+          resyncs.addMetric(List.of(e.getKey()), e.getValue());
+        }
+        out.add(resyncs);
+      }
+      if (snapshot != null) {
+        out.add(counter("apisix_config_snapshot_writes", "Snapshot files written", snapshot.writesTotal()));
+        out.add(counter("apisix_config_snapshot_write_failures", "Snapshot writes that failed", snapshot.failuresTotal()));
+        out.add(gauge("apisix_config_snapshot_revision", "Revision of the last snapshot written", snapshot.lastWrittenRevision()));
+      }
+      return out;
+    }
+
+    private static GaugeMetricFamily gauge(String name, String help, double value) {
+      return new GaugeMetricFamily(name, help, value);
+    }
+
+    private static CounterMetricFamily counter(String name, String help, double value) {
+      return new CounterMetricFamily(name, help, value);
+    }
+  }
+}

@@ -1,0 +1,269 @@
+package org.apigw.proxy;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ClientSSLOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apigw.resource.Node;
+import org.apigw.resource.Timeout;
+import org.apigw.resource.Upstream;
+import org.apigw.store.UpstreamState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request's trip upstream: pick a node, connect, stream the body up and the response back.
+ * A failure to connect moves on to another node (never the same one twice) while the retry
+ * budget lasts — the request body has not been read at that point, so retrying is safe. Once
+ * connected, a failure ends the request: 504 for a timeout, 502 otherwise, or a reset
+ * connection if the response has already started.
+ *
+ * <p>Confined to the request's event loop.
+ */
+final class ProxyExchange {
+
+  private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
+
+  private static final ClientSSLOptions TRUST_ALL =
+      new ClientSSLOptions().setTrustAll(true).setHostnameVerificationAlgorithm("");
+
+  private final HttpServerRequest request;
+  private final ProxyRequestView view;
+  private final UpstreamState upstream;
+  private final Timeout timeout;
+  private final HttpClient client;
+  private final ProxySettings settings;
+  private final List<Node> tried = new ArrayList<>(2);
+  private final long startNanos = System.nanoTime();
+  private final int retryBudget;
+  private MultiMap headers;
+  private String uri;
+
+  ProxyExchange(
+      HttpServerRequest request,
+      ProxyRequestView view,
+      UpstreamState upstream,
+      Timeout timeout,
+      HttpClient client,
+      ProxySettings settings) {
+    this.request = request;
+    this.view = view;
+    this.upstream = upstream;
+    this.timeout = timeout;
+    this.client = client;
+    this.settings = settings;
+    Upstream config = upstream.upstream();
+    int others = Math.max(0, config.nodes().size() - 1);
+    this.retryBudget = config.retries() == null ? others : Math.min(config.retries(), others);
+  }
+
+  void start() {
+    headers = upstreamHeaders();
+    String query = request.query();
+    String path = PathNormalizer.encode(view.path());
+    uri = query == null ? path : path + "?" + query;
+    attempt();
+  }
+
+  private void attempt() {
+    Node node = upstream.selector().pick(hashKey(), tried::contains);
+    if (node == null) {
+      if (tried.isEmpty()) {
+        log.warn("no node available in upstream {} for {} {}", describe(), request.method(), view.path());
+      }
+      ErrorPages.send(request, 502, settings);
+      return;
+    }
+    tried.add(node);
+    Upstream config = upstream.upstream();
+    boolean https = "https".equals(config.scheme());
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(request.method())
+            .setHost(node.host())
+            .setPort(node.port())
+            .setURI(uri)
+            .setHeaders(headers)
+            .setConnectTimeout(millis(timeout.connect()))
+            .setIdleTimeout(millis(Math.max(timeout.send(), timeout.read())));
+    if (https) {
+      options.setSsl(true).setSslOptions(TRUST_ALL);
+    }
+    headers.set(HttpHeaders.HOST, upstreamHost(node, https));
+    client.request(options).onComplete(ar -> connected(ar, node));
+  }
+
+  private void connected(AsyncResult<HttpClientRequest> ar, Node node) {
+    if (ar.failed()) {
+      Throwable cause = ar.cause();
+      if (canRetry()) {
+        log.warn("connect to {} failed ({}); retrying with another node of upstream {}",
+            node.authority(), cause.getMessage(), describe());
+        attempt();
+        return;
+      }
+      log.error("connect to {} failed ({}) for {} {}", node.authority(), cause.getMessage(), request.method(), view.path());
+      ErrorPages.send(request, isTimeout(cause) ? 504 : 502, settings);
+      return;
+    }
+    HttpClientRequest upstreamRequest = ar.result();
+    HttpServerResponse response = request.response();
+    response.closeHandler(v -> {
+      if (!response.ended()) {
+        upstreamRequest.reset(); // the client went away: stop the upstream work too
+      }
+    });
+    sendBody(upstreamRequest).onComplete(res -> relay(res, upstreamRequest, node));
+  }
+
+  private io.vertx.core.Future<HttpClientResponse> sendBody(HttpClientRequest upstreamRequest) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+    if (length != null) {
+      return upstreamRequest.send(request);
+    }
+    if (encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+      upstreamRequest.setChunked(true);
+      return upstreamRequest.send(request);
+    }
+    request.resume(); // no body: let the request complete so the connection can be reused
+    return upstreamRequest.send();
+  }
+
+  private void relay(AsyncResult<HttpClientResponse> ar, HttpClientRequest upstreamRequest, Node node) {
+    HttpServerResponse response = request.response();
+    if (ar.failed()) {
+      Throwable cause = ar.cause();
+      int status = isTimeout(cause) ? 504 : 502;
+      log.error("upstream {} failed for {} {}: {} (answered {})",
+          node.authority(), request.method(), view.path(), cause.getMessage(), status);
+      if (response.headWritten()) {
+        response.reset();
+      } else {
+        ErrorPages.send(request, status, settings);
+      }
+      return;
+    }
+    HttpClientResponse upstreamResponse = ar.result();
+    if (response.closed()) {
+      upstreamRequest.reset();
+      return;
+    }
+    int status = upstreamResponse.statusCode();
+    response.setStatusCode(status);
+    if (upstreamResponse.statusMessage() != null) {
+      response.setStatusMessage(upstreamResponse.statusMessage());
+    }
+    MultiMap out = response.headers();
+    ProxyHandler.copyEndToEnd(upstreamResponse.headers(), out);
+    out.set("Server", settings.serverHeader());
+    if (status >= 500) {
+      out.set("X-APISIX-Upstream-Status", Integer.toString(status));
+    }
+    boolean bodyless =
+        request.method().name().equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200);
+    if (bodyless) {
+      upstreamResponse.end().onComplete(v -> ProxyHandler.end(request));
+      return;
+    }
+    if (!out.contains(HttpHeaders.CONTENT_LENGTH)) {
+      response.setChunked(true);
+    }
+    upstreamResponse
+        .pipeTo(response)
+        .onFailure(
+            e -> {
+              log.warn("response from {} for {} {} cut short: {}", node.authority(), request.method(), view.path(), e.getMessage());
+              if (!response.ended()) {
+                response.reset(); // a truncated body must not look complete
+              }
+            });
+  }
+
+  /** Request headers for the upstream: end-to-end ones plus the X-Forwarded-* set nginx/APISIX add. */
+  private MultiMap upstreamHeaders() {
+    MultiMap out = MultiMap.caseInsensitiveMultiMap();
+    ProxyHandler.copyEndToEnd(request.headers(), out);
+    String remote = view.remoteAddr();
+    String forwardedFor = request.getHeader("X-Forwarded-For");
+    out.set("X-Forwarded-For", forwardedFor == null ? remote : forwardedFor + ", " + remote);
+    out.set("X-Real-IP", remote);
+    if (!out.contains("X-Forwarded-Proto")) {
+      out.set("X-Forwarded-Proto", request.isSSL() ? "https" : "http");
+    }
+    String host = request.getHeader(HttpHeaders.HOST);
+    if (!out.contains("X-Forwarded-Host") && host != null) {
+      out.set("X-Forwarded-Host", ProxyRequestView.hostOf(host));
+    }
+    if (!out.contains("X-Forwarded-Port") && request.localAddress() != null) {
+      out.set("X-Forwarded-Port", Integer.toString(request.localAddress().port()));
+    }
+    return out;
+  }
+
+  /** pass_host: pass keeps the client's Host, node uses the node's address, rewrite the configured one. */
+  private String upstreamHost(Node node, boolean https) {
+    Upstream config = upstream.upstream();
+    String passHost = config.passHost() == null ? "pass" : config.passHost();
+    switch (passHost) {
+      case "node":
+        int defaultPort = https ? 443 : 80;
+        String host = node.host().indexOf(':') >= 0 ? "[" + node.host() + "]" : node.host();
+        return node.port() == defaultPort ? host : host + ":" + node.port();
+      case "rewrite":
+        return config.upstreamHost();
+      default:
+        String client = request.getHeader(HttpHeaders.HOST);
+        return client != null ? client : node.authority();
+    }
+  }
+
+  private String hashKey() {
+    Upstream config = upstream.upstream();
+    if (!"chash".equals(config.type())) {
+      return null;
+    }
+    String hashOn = config.hashOn() == null ? "vars" : config.hashOn();
+    String value =
+        switch (hashOn) {
+          case "header" -> view.var("http_" + config.key().toLowerCase(java.util.Locale.ROOT).replace('-', '_'));
+          case "cookie" -> view.var("cookie_" + config.key());
+          case "vars" -> view.var(config.key());
+          default -> null;
+        };
+    return value != null ? value : view.remoteAddr();
+  }
+
+  private boolean canRetry() {
+    if (tried.size() > retryBudget) {
+      return false;
+    }
+    double retryTimeout = upstream.upstream().retryTimeout();
+    return retryTimeout <= 0 || (System.nanoTime() - startNanos) / 1e9 < retryTimeout;
+  }
+
+  private String describe() {
+    Upstream config = upstream.upstream();
+    return config.id() != null ? config.id() : "(inline)";
+  }
+
+  private static boolean isTimeout(Throwable cause) {
+    return cause instanceof TimeoutException
+        || cause instanceof ConnectTimeoutException
+        || (cause.getMessage() != null && cause.getMessage().contains("timeout period"));
+  }
+
+  private static long millis(double seconds) {
+    return Math.max(1, Math.round(seconds * 1000));
+  }
+}

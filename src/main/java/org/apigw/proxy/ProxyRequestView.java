@@ -1,0 +1,107 @@
+package org.apigw.proxy;
+
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.util.Locale;
+import org.apigw.router.RequestView;
+
+/**
+ * The request as the router and {@code vars} expressions see it, with APISIX's variable names.
+ * Values are computed on demand; one instance per request, used on its event loop only.
+ */
+final class ProxyRequestView implements RequestView {
+
+  private final HttpServerRequest request;
+  private final String path;
+  private final String host;
+  private final String remoteAddr;
+
+  ProxyRequestView(HttpServerRequest request, String path) {
+    this.request = request;
+    this.path = path;
+    this.host = hostOf(request.getHeader("Host"));
+    SocketAddress remote = request.remoteAddress();
+    this.remoteAddr = remote == null || remote.hostAddress() == null ? "" : remote.hostAddress();
+  }
+
+  @Override
+  public String method() {
+    return request.method().name();
+  }
+
+  @Override
+  public String path() {
+    return path;
+  }
+
+  @Override
+  public String host() {
+    return host;
+  }
+
+  @Override
+  public String remoteAddr() {
+    return remoteAddr;
+  }
+
+  @Override
+  public String var(String name) {
+    switch (name) {
+      case "uri":
+        return path;
+      case "request_uri":
+        return request.uri();
+      case "host":
+        return host;
+      case "remote_addr":
+        return remoteAddr;
+      case "remote_port":
+        return request.remoteAddress() == null ? null : Integer.toString(request.remoteAddress().port());
+      case "request_method":
+        return method();
+      case "scheme":
+        return request.isSSL() ? "https" : "http";
+      case "server_port":
+        return request.localAddress() == null ? null : Integer.toString(request.localAddress().port());
+      case "server_addr":
+        return request.localAddress() == null ? null : request.localAddress().hostAddress();
+      case "query_string":
+      case "args":
+        return request.query();
+      case "http_host":
+        return request.getHeader("Host");
+      default:
+        break;
+    }
+    if (name.startsWith("arg_")) {
+      return request.getParam(name.substring(4));
+    }
+    if (name.startsWith("http_")) {
+      return request.getHeader(name.substring(5).replace('_', '-'));
+    }
+    if (name.startsWith("cookie_")) {
+      Cookie cookie = request.getCookie(name.substring(7));
+      return cookie == null ? null : cookie.getValue();
+    }
+    return null;
+  }
+
+  /** Lower-case host from a Host header, without port and IPv6 brackets kept as written. */
+  static String hostOf(String header) {
+    if (header == null || header.isEmpty()) {
+      return null;
+    }
+    int end = header.length();
+    if (header.charAt(0) == '[') {
+      int close = header.indexOf(']');
+      end = close < 0 ? end : close + 1;
+    } else {
+      int colon = header.lastIndexOf(':');
+      if (colon >= 0) {
+        end = colon;
+      }
+    }
+    return header.substring(0, end).toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,257 @@
+package org.apigw.store;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apigw.resource.Decoded;
+import org.apigw.resource.ResourceCodec;
+import org.apigw.resource.ResourceType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what a config source delivers into the {@link RuntimeConfig} requests read.
+ *
+ * <p>Each value is decoded and validated on its own: a bad value is logged with its key,
+ * revision and reason, counted, and does not touch what is served for that key (the last good
+ * value keeps serving; a new key that is bad is simply absent). A batch is applied as a whole and
+ * published with one volatile write, so a request never sees half of a revision.
+ *
+ * <p>Threading: writers ({@link #apply}, {@link #replaceAll}) are serialised by the object's
+ * monitor and run on source threads, never on event loops; readers call {@link #current()}
+ * without locking.
+ */
+public final class ConfigStore implements ConfigSink {
+
+  private static final Logger log = LoggerFactory.getLogger(ConfigStore.class);
+
+  private final String prefix;
+  private final ResourceCodec codec;
+  private final RuntimeBuilder builder;
+  private final Consumer<RuntimeConfig> onPublish;
+  private final Map<String, Rejection> rejections = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> rejectedTotal = new ConcurrentHashMap<>();
+  private volatile RuntimeConfig current;
+
+  /**
+   * @param prefix etcd prefix without trailing slash, e.g. {@code /apisix}
+   * @param onPublish called (on the writer thread) after each publish, e.g. to mirror the config
+   *     to the snapshot file
+   */
+  public ConfigStore(String prefix, ResourceCodec codec, String routerKind, Consumer<RuntimeConfig> onPublish) {
+    this.prefix = prefix;
+    this.codec = codec;
+    this.builder = new RuntimeBuilder(routerKind);
+    this.onPublish = onPublish;
+    this.current = RuntimeConfig.empty(routerKind);
+  }
+
+  /** The config to serve now. Read it once per request. */
+  public RuntimeConfig current() {
+    return current;
+  }
+
+  /** Keys whose latest value was refused, by key. */
+  public Map<String, Rejection> rejections() {
+    return Collections.unmodifiableMap(new TreeMap<>(rejections));
+  }
+
+  /** Refused values since start, by resource directory (or {@code unknown}). */
+  public Map<String, Long> rejectedTotals() {
+    Map<String, Long> totals = new TreeMap<>();
+    rejectedTotal.forEach((k, v) -> totals.put(k, v.get()));
+    return totals;
+  }
+
+  @Override
+  public synchronized void apply(long revision, List<ConfigEntry> changes) {
+    RuntimeConfig previous = current;
+    Map<ResourceType, SortedMap<String, StoredResource>> next = new EnumMap<>(previous.resources());
+    Set<ResourceType> touched = EnumSet.noneOf(ResourceType.class);
+    for (ConfigEntry change : changes) {
+      ConfigKey.Parsed parsed = ConfigKey.parse(prefix, change.key());
+      if (parsed.skip() != ConfigKey.Skip.NONE) {
+        skip(parsed.skip(), change, revision);
+        continue;
+      }
+      ConfigKey key = parsed.key();
+      SortedMap<String, StoredResource> map = writable(next, touched, key.type());
+      if (change.isDelete()) {
+        if (map.remove(key.id()) == null) {
+          untouchIfUnchanged(next, previous, touched, key.type());
+        }
+        rejections.remove(change.key());
+        continue;
+      }
+      StoredResource stored = decode(key, change, revision);
+      if (stored != null) {
+        map.put(key.id(), stored);
+      } else {
+        untouchIfUnchanged(next, previous, touched, key.type());
+      }
+    }
+    publish(previous, revision, previous.clusterId(), previous.origin(), next, touched);
+  }
+
+  @Override
+  public synchronized void replaceAll(
+      ConfigOrigin origin, long revision, long clusterId, List<ConfigEntry> entries, String reason) {
+    RuntimeConfig previous = current;
+    if (origin == ConfigOrigin.SNAPSHOT && previous.origin() == ConfigOrigin.ETCD) {
+      log.info("not loading the snapshot at revision {}: etcd already answered", revision);
+      return;
+    }
+    Map<ResourceType, SortedMap<String, StoredResource>> fresh = new EnumMap<>(ResourceType.class);
+    for (ResourceType type : ResourceType.values()) {
+      fresh.put(type, new TreeMap<>());
+    }
+    Map<String, Rejection> stillRejected = new LinkedHashMap<>();
+    for (ConfigEntry entry : entries) {
+      ConfigKey.Parsed parsed = ConfigKey.parse(prefix, entry.key());
+      if (parsed.skip() != ConfigKey.Skip.NONE) {
+        skip(parsed.skip(), entry, entry.modRevision());
+        continue;
+      }
+      ConfigKey key = parsed.key();
+      StoredResource old = previous.all(key.type()).get(key.id());
+      if (old != null && old.modRevision() == entry.modRevision() && Arrays.equals(old.raw(), entry.value())) {
+        fresh.get(key.type()).put(key.id(), old); // unchanged: reuse, no decoding
+        continue;
+      }
+      StoredResource stored = decode(key, entry, entry.modRevision());
+      if (stored != null) {
+        fresh.get(key.type()).put(key.id(), stored);
+      } else {
+        if (old != null) {
+          fresh.get(key.type()).put(key.id(), old); // the last good value keeps serving
+        }
+        stillRejected.put(entry.key(), rejections.get(entry.key()));
+      }
+    }
+    // rejections of keys that no longer exist are gone with them
+    rejections.keySet().retainAll(stillRejected.keySet());
+    Set<ResourceType> touched = EnumSet.noneOf(ResourceType.class);
+    Map<ResourceType, SortedMap<String, StoredResource>> next = new EnumMap<>(ResourceType.class);
+    int before = 0;
+    int after = 0;
+    for (ResourceType type : ResourceType.values()) {
+      SortedMap<String, StoredResource> old = previous.all(type);
+      SortedMap<String, StoredResource> now = fresh.get(type);
+      before += old.size();
+      after += now.size();
+      if (sameEntries(old, now)) {
+        next.put(type, old);
+      } else {
+        next.put(type, Collections.unmodifiableSortedMap(now));
+        touched.add(type);
+      }
+    }
+    if (previous.origin() != ConfigOrigin.NONE && before > 0 && after == 0) {
+      log.error(
+          "full read from {} at revision {} holds no resources: dropping all {} served keys ({})",
+          origin.label(), revision, before, reason);
+    }
+    if (origin != previous.origin() || touched.isEmpty()) {
+      touched.addAll(EnumSet.allOf(ResourceType.class)); // first load or origin switch: build everything
+    }
+    publish(previous, revision, clusterId, origin, next, touched);
+    log.info(
+        "loaded {} keys from {} at revision {} ({} changed types, {} rejected)",
+        after, origin.label(), revision, touched.size(), stillRejected.size());
+  }
+
+  private void publish(
+      RuntimeConfig previous,
+      long revision,
+      long clusterId,
+      ConfigOrigin origin,
+      Map<ResourceType, SortedMap<String, StoredResource>> next,
+      Set<ResourceType> touched) {
+    for (ResourceType type : touched) {
+      next.put(type, Collections.unmodifiableSortedMap(next.get(type)));
+    }
+    RuntimeConfig built =
+        builder.build(previous, revision, clusterId, origin, Collections.unmodifiableMap(next), touched);
+    current = built;
+    try {
+      onPublish.accept(built);
+    } catch (RuntimeException e) {
+      log.error("post-publish hook failed at revision {}", revision, e);
+    }
+  }
+
+  private StoredResource decode(ConfigKey key, ConfigEntry entry, long revision) {
+    Decoded decoded = codec.decode(key.type(), key.id(), entry.value());
+    if (decoded instanceof Decoded.Accepted accepted) {
+      rejections.remove(entry.key());
+      return new StoredResource(
+          entry.key(), key.type(), key.id(), entry.value(), entry.createRevision(), entry.modRevision(),
+          accepted.resource());
+    }
+    String reason = ((Decoded.Rejected) decoded).reason();
+    reject(key.type().dir(), entry.key(), revision, reason);
+    return null;
+  }
+
+  private void skip(ConfigKey.Skip skip, ConfigEntry entry, long revision) {
+    if (skip == ConfigKey.Skip.UNKNOWN && !entry.isDelete()) {
+      reject("unknown", entry.key(), revision, "not a resource type this gateway knows");
+    }
+  }
+
+  private void reject(String dir, String key, long revision, String reason) {
+    boolean hadGood = keepsServing(key);
+    rejections.put(key, new Rejection(key, revision, reason, System.currentTimeMillis()));
+    rejectedTotal.computeIfAbsent(dir, d -> new AtomicLong()).incrementAndGet();
+    log.warn(
+        "rejected {} at revision {}: {}; {}",
+        key, revision, reason, hadGood ? "its previous value keeps serving" : "the key is not served");
+  }
+
+  private boolean keepsServing(String key) {
+    ConfigKey.Parsed parsed = ConfigKey.parse(prefix, key);
+    return parsed.key() != null && current.all(parsed.key().type()).containsKey(parsed.key().id());
+  }
+
+  private static SortedMap<String, StoredResource> writable(
+      Map<ResourceType, SortedMap<String, StoredResource>> next, Set<ResourceType> touched, ResourceType type) {
+    if (touched.add(type)) {
+      next.put(type, new TreeMap<>(next.get(type)));
+    }
+    return next.get(type);
+  }
+
+  /** A batch whose only change to a type was refused (or a no-op delete) need not rebuild it. */
+  private static void untouchIfUnchanged(
+      Map<ResourceType, SortedMap<String, StoredResource>> next,
+      RuntimeConfig previous,
+      Set<ResourceType> touched,
+      ResourceType type) {
+    if (sameEntries(previous.all(type), next.get(type))) {
+      touched.remove(type);
+      next.put(type, previous.all(type));
+    }
+  }
+
+  private static boolean sameEntries(SortedMap<String, StoredResource> a, SortedMap<String, StoredResource> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (Map.Entry<String, StoredResource> e : a.entrySet()) {
+      if (b.get(e.getKey()) != e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

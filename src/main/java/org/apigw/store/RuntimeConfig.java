@@ -1,0 +1,130 @@
+package org.apigw.store;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apigw.resource.PluginConfig;
+import org.apigw.resource.Resource;
+import org.apigw.resource.ResourceType;
+import org.apigw.resource.Route;
+import org.apigw.resource.Service;
+import org.apigw.resource.Upstream;
+import org.apigw.router.Router;
+
+/**
+ * Everything a request reads, for one applied revision: resources by id, the router and the
+ * upstream balancers. Immutable and value-based; published by {@link ConfigStore} with one
+ * volatile write and read once per request, so a request never sees two revisions.
+ */
+public final class RuntimeConfig {
+
+  private final long revision;
+  private final long clusterId;
+  private final ConfigOrigin origin;
+  private final long appliedAtMillis;
+  private final Map<ResourceType, SortedMap<String, StoredResource>> resources;
+  private final Router<RouteTarget> router;
+  private final Map<String, UpstreamState> upstreams;
+  private final Map<String, UpstreamState> inlineUpstreams;
+
+  RuntimeConfig(
+      long revision,
+      long clusterId,
+      ConfigOrigin origin,
+      long appliedAtMillis,
+      Map<ResourceType, SortedMap<String, StoredResource>> resources,
+      Router<RouteTarget> router,
+      Map<String, UpstreamState> upstreams,
+      Map<String, UpstreamState> inlineUpstreams) {
+    this.revision = revision;
+    this.clusterId = clusterId;
+    this.origin = origin;
+    this.appliedAtMillis = appliedAtMillis;
+    this.resources = resources;
+    this.router = router;
+    this.upstreams = upstreams;
+    this.inlineUpstreams = inlineUpstreams;
+  }
+
+  static RuntimeConfig empty(String routerKind) {
+    Map<ResourceType, SortedMap<String, StoredResource>> none = new EnumMap<>(ResourceType.class);
+    for (ResourceType type : ResourceType.values()) {
+      none.put(type, Collections.unmodifiableSortedMap(new TreeMap<>()));
+    }
+    return new RuntimeConfig(
+        0, 0, ConfigOrigin.NONE, 0, Collections.unmodifiableMap(none),
+        Router.build(routerKind, java.util.List.of()), Map.of(), Map.of());
+  }
+
+  /** The etcd revision this config reflects (for a snapshot start, the snapshot's revision). */
+  public long revision() {
+    return revision;
+  }
+
+  public long clusterId() {
+    return clusterId;
+  }
+
+  public ConfigOrigin origin() {
+    return origin;
+  }
+
+  public long appliedAtMillis() {
+    return appliedAtMillis;
+  }
+
+  public Router<RouteTarget> router() {
+    return router;
+  }
+
+  /** Accepted keys of one type, by id, sorted. */
+  public SortedMap<String, StoredResource> all(ResourceType type) {
+    return resources.get(type);
+  }
+
+  Map<ResourceType, SortedMap<String, StoredResource>> resources() {
+    return resources;
+  }
+
+  Map<String, UpstreamState> upstreamStates() {
+    return upstreams;
+  }
+
+  Map<String, UpstreamState> inlineUpstreamStates() {
+    return inlineUpstreams;
+  }
+
+  public UpstreamState upstream(String id) {
+    return upstreams.get(id);
+  }
+
+  public Route route(String id) {
+    return get(ResourceType.ROUTES, id, Route.class);
+  }
+
+  public Service service(String id) {
+    return get(ResourceType.SERVICES, id, Service.class);
+  }
+
+  public Upstream upstreamConfig(String id) {
+    return get(ResourceType.UPSTREAMS, id, Upstream.class);
+  }
+
+  public PluginConfig pluginConfig(String id) {
+    return get(ResourceType.PLUGIN_CONFIGS, id, PluginConfig.class);
+  }
+
+  private <T extends Resource> T get(ResourceType type, String id, Class<T> kind) {
+    StoredResource stored = resources.get(type).get(id);
+    return stored == null ? null : kind.cast(stored.resource());
+  }
+
+  /** Number of accepted keys per type. */
+  public Map<ResourceType, Integer> counts() {
+    Map<ResourceType, Integer> counts = new EnumMap<>(ResourceType.class);
+    resources.forEach((type, map) -> counts.put(type, map.size()));
+    return counts;
+  }
+}

@@ -1,0 +1,210 @@
+package org.apigw.etcd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apigw.store.ConfigEntry;
+import org.apigw.store.ConfigOrigin;
+import org.apigw.store.ConfigSink;
+import org.apigw.testing.Deadline;
+import org.apigw.testing.EtcdExtension;
+import org.apigw.testing.TcpFaultProxy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The sync loop against a real etcd: it must converge on exactly what etcd holds, whatever happened. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EtcdConfigSyncTest {
+
+  @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
+
+  private static final Duration CONVERGE = Duration.ofSeconds(20);
+
+  private final RecordingSink sink = new RecordingSink();
+  private Client direct;
+  private Client viaProxy;
+  private TcpFaultProxy proxy;
+  private EtcdConfigSync sync;
+  private String prefix;
+
+  @BeforeEach
+  void setUp() {
+    prefix = "/t" + System.nanoTime();
+    direct = Client.builder().endpoints(ETCD.etcd().endpoint()).build();
+    proxy = new TcpFaultProxy(ETCD.etcd().clientPort());
+    viaProxy =
+        Client.builder()
+            .endpoints(proxy.endpoint())
+            .keepaliveTime(Duration.ofSeconds(10))
+            .keepaliveTimeout(Duration.ofSeconds(5))
+            .build();
+    sync = new EtcdConfigSync(viaProxy, prefix, sink, Duration.ofSeconds(3), Duration.ofSeconds(1));
+  }
+
+  @AfterEach
+  void tearDown() {
+    sync.close();
+    viaProxy.close();
+    direct.close();
+    proxy.close();
+  }
+
+  @Test
+  void firstRead_isPaginated_andTheWatchDeliversEveryLaterChange() throws Exception {
+    List<CompletableFuture<?>> puts = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      puts.add(put(String.format("/routes/%05d", i), "{\"n\":" + i + "}"));
+    }
+    CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    sync.start();
+    sync.firstSync().get(20, TimeUnit.SECONDS);
+    assertEquals(2500, sink.size());
+    put("/routes/new", "{}").get(5, TimeUnit.SECONDS);
+    delete("/routes/00007").get(5, TimeUnit.SECONDS);
+    awaitConverged();
+    assertEquals(1, sink.fullReads());
+  }
+
+  @Test
+  void compactionWhileDisconnected_resyncs_andConvergesIncludingDeletes() throws Exception {
+    put("/routes/1", "{\"v\":1}").get();
+    put("/routes/2", "{\"v\":1}").get();
+    sync.start();
+    sync.firstSync().get(20, TimeUnit.SECONDS);
+    proxy.cut();
+    Deadline.await(Duration.ofSeconds(10), "the sync to notice the cut", () -> !sync.status().reachable());
+    for (int i = 0; i < 50; i++) {
+      put("/routes/1", "{\"v\":" + (i + 2) + "}").get();
+    }
+    delete("/routes/2").get();
+    put("/routes/3", "{\"v\":1}").get();
+    ETCD.etcd().compact();
+    proxy.restore();
+    awaitConverged();
+    Map<String, Long> resyncs = new TreeMap<>(sync.status().resyncs());
+    resyncs.remove("start");
+    assertTrue(!resyncs.isEmpty(), "a full re-read after the cut: " + sync.status().resyncs());
+  }
+
+  @Test
+  void killedEtcd_isFollowedAgain_afterItRestarts() throws Exception {
+    put("/routes/1", "{}").get();
+    sync.start();
+    sync.firstSync().get(20, TimeUnit.SECONDS);
+    ETCD.etcd().kill9();
+    Deadline.await(Duration.ofSeconds(20), "the sync to notice etcd is gone", () -> !sync.status().reachable());
+    assertEquals(1, sink.size(), "what was read keeps being served");
+    ETCD.etcd().restart();
+    reconnectDirect();
+    put("/routes/after-restart", "{}").get(10, TimeUnit.SECONDS);
+    awaitConverged();
+  }
+
+  @Test
+  void wipedEtcd_isFollowed_andNothingOfTheOldClusterRemains() throws Exception {
+    put("/routes/old-1", "{}").get();
+    put("/routes/old-2", "{}").get();
+    for (int i = 0; i < 20; i++) {
+      put("/routes/old-1", "{\"v\":" + i + "}").get(); // push the old revision well above the new cluster's
+    }
+    sync.start();
+    sync.firstSync().get(20, TimeUnit.SECONDS);
+    ETCD.etcd().wipeAndRestart();
+    reconnectDirect();
+    put("/routes/new-1", "{}").get(10, TimeUnit.SECONDS);
+    awaitConverged();
+    assertEquals(Map.of(prefix + "/routes/new-1", "{}"), sink.values());
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private void reconnectDirect() {
+    direct.close();
+    direct = Client.builder().endpoints(ETCD.etcd().endpoint()).build();
+  }
+
+  private void awaitConverged() {
+    Deadline.untilPasses(CONVERGE, () -> {
+      assertEquals(etcdContent(), sink.values());
+      return null;
+    });
+  }
+
+  private Map<String, String> etcdContent() throws Exception {
+    ByteSequence key = bytes(prefix + "/");
+    List<KeyValue> kvs =
+        direct.getKVClient().get(key, GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs();
+    Map<String, String> content = new TreeMap<>();
+    for (KeyValue kv : kvs) {
+      content.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
+    }
+    return content;
+  }
+
+  private CompletableFuture<?> put(String key, String value) {
+    return direct.getKVClient().put(bytes(prefix + key), bytes(value));
+  }
+
+  private CompletableFuture<?> delete(String key) {
+    return direct.getKVClient().delete(bytes(prefix + key), DeleteOption.DEFAULT);
+  }
+
+  private static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+
+  /** Mirrors what the sync delivers, the way the store would. */
+  private static final class RecordingSink implements ConfigSink {
+    private final Map<String, String> values = new TreeMap<>();
+    private int fullReads;
+
+    @Override
+    public synchronized void replaceAll(
+        ConfigOrigin origin, long revision, long clusterId, List<ConfigEntry> entries, String reason) {
+      fullReads++;
+      values.clear();
+      for (ConfigEntry e : entries) {
+        values.put(e.key(), new String(e.value(), StandardCharsets.UTF_8));
+      }
+    }
+
+    @Override
+    public synchronized void apply(long revision, List<ConfigEntry> changes) {
+      for (ConfigEntry e : changes) {
+        if (e.isDelete()) {
+          values.remove(e.key());
+        } else {
+          values.put(e.key(), new String(e.value(), StandardCharsets.UTF_8));
+        }
+      }
+    }
+
+    synchronized Map<String, String> values() {
+      return new TreeMap<>(values);
+    }
+
+    synchronized int size() {
+      return values.size();
+    }
+
+    synchronized int fullReads() {
+      return fullReads;
+    }
+  }
+}
