@@ -183,7 +183,14 @@ final class ProxyExchange {
         .pipeTo(response)
         .onFailure(
             e -> {
-              log.warn("response from {} for {} {} cut short: {}", node.authority(), request.method(), view.path(), e.getMessage());
+              // stop the upstream side too, or its remaining chunks keep arriving for a dead pipe
+              upstreamRequest.reset();
+              if (response.closed()) {
+                log.debug("client closed the connection before the response from {} for {} {} was complete",
+                    node.authority(), request.method(), view.path());
+                return;
+              }
+              log.warn("response from {} for {} {} cut short: {}", node.authority(), request.method(), view.path(), e.toString());
               if (!response.ended()) {
                 response.reset(); // a truncated body must not look complete
               }
