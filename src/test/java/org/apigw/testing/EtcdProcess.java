@@ -27,21 +27,31 @@ public final class EtcdProcess implements AutoCloseable {
   private final Path logFile;
   private final int clientPort;
   private final int peerPort;
+  private final TestCertificates tls;
   private Process process;
 
-  private EtcdProcess(Path baseDir, int clientPort, int peerPort) {
+  private EtcdProcess(Path baseDir, int clientPort, int peerPort, TestCertificates tls) {
     this.dataDir = baseDir.resolve("data");
     this.logFile = baseDir.resolve("etcd.log");
     this.clientPort = clientPort;
     this.peerPort = peerPort;
+    this.tls = tls;
   }
 
   /** Starts a fresh single-member cluster and waits until it answers. */
   public static EtcdProcess start() {
+    return start(null);
+  }
+
+  /**
+   * Starts etcd serving HTTPS and requiring a client certificate signed by {@code tls}'s CA
+   * (mTLS); plain HTTP when {@code tls} is null.
+   */
+  public static EtcdProcess start(TestCertificates tls) {
     requireBinary("etcd");
     try {
       EtcdProcess etcd =
-          new EtcdProcess(Files.createTempDirectory("apigw-etcd-"), FreePorts.next(), FreePorts.next());
+          new EtcdProcess(Files.createTempDirectory("apigw-etcd-"), FreePorts.next(), FreePorts.next(), tls);
       etcd.launch();
       return etcd;
     } catch (IOException e) {
@@ -55,7 +65,7 @@ public final class EtcdProcess implements AutoCloseable {
   }
 
   public String endpoint() {
-    return "http://127.0.0.1:" + clientPort;
+    return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
   }
 
   public int clientPort() {
@@ -112,6 +122,9 @@ public final class EtcdProcess implements AutoCloseable {
   public String etcdctlWithInput(String stdin, String... args) {
     requireBinary("etcdctl");
     List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoint()));
+    if (tls != null) {
+      cmd.addAll(List.of("--cacert=" + tls.caCert(), "--cert=" + tls.clientCert(), "--key=" + tls.clientKey()));
+    }
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("ETCDCTL_API", "3");
@@ -170,7 +183,7 @@ public final class EtcdProcess implements AutoCloseable {
 
   private void launch() {
     List<String> cmd =
-        List.of(
+        new ArrayList<>(List.of(
             "etcd",
             "--name", "apigw-test",
             "--data-dir", dataDir.toString(),
@@ -179,7 +192,12 @@ public final class EtcdProcess implements AutoCloseable {
             "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
             "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
             "--initial-cluster", "apigw-test=http://127.0.0.1:" + peerPort,
-            "--log-level", "warn");
+            "--log-level", "warn"));
+    if (tls != null) {
+      cmd.addAll(List.of(
+          "--cert-file", tls.serverCert().toString(), "--key-file", tls.serverKey().toString(),
+          "--client-cert-auth", "--trusted-ca-file", tls.caCert().toString()));
+    }
     try {
       process =
           new ProcessBuilder(cmd)
