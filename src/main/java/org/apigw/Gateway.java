@@ -92,6 +92,11 @@ public final class Gateway implements AutoCloseable {
     String role = deployment.role();
     boolean proxyRole = !"control_plane".equals(role);
     boolean adminRole = !"data_plane".equals(role) && config.apisix().enableAdmin();
+    if (!"etcd".equals(deployment.configProvider())) {
+      throw new StartupException(
+          "deployment->role_" + role + "->config_provider: " + deployment.configProvider()
+              + " (standalone mode) is not available in this build; use etcd");
+    }
     if (!takeover) {
       List<GatewayConfig.Listen> ports = new ArrayList<>();
       if (proxyRole) {

@@ -107,7 +107,7 @@ public final class AdminApi {
   /** Starts an HTTP server on {@code adminListen} (port 0 picks a free port). */
   public Future<HttpServer> listen() {
     GatewayConfig.Listen at = settings.adminListen();
-    HttpServerOptions options = new HttpServerOptions().setHost(at.ip()).setPort(at.port());
+    HttpServerOptions options = new HttpServerOptions().setHost(at.ip()).setPort(at.port()).setReusePort(true); // reload starts a new node beside this one
     return vertx
         .createHttpServer(options)
         .requestHandler(handler())

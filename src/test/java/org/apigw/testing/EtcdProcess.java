@@ -18,6 +18,10 @@ import java.util.stream.Stream;
  * A real etcd server (Debian's {@code etcd-server} binary) on free loopback ports with its data
  * in a temporary directory. Tests can kill -9, pause (SIGSTOP), resume, restart and wipe it to
  * provoke the failures the gateway must survive. Always stopped by PID.
+ *
+ * <p>Where no etcd binary is installed but a Docker engine answers, the same server runs in a
+ * container through Testcontainers ({@link EtcdContainer}); kill, pause and wipe map onto the
+ * container. Without either, starting fails with what to install.
  */
 public final class EtcdProcess implements AutoCloseable {
 
@@ -27,21 +31,52 @@ public final class EtcdProcess implements AutoCloseable {
   private final Path logFile;
   private final int clientPort;
   private final int peerPort;
+  private final TestCertificates tls;
+  private final EtcdContainer container; // null: a child process
   private Process process;
 
-  private EtcdProcess(Path baseDir, int clientPort, int peerPort) {
+  private EtcdProcess(Path baseDir, int clientPort, int peerPort, TestCertificates tls) {
     this.dataDir = baseDir.resolve("data");
     this.logFile = baseDir.resolve("etcd.log");
     this.clientPort = clientPort;
     this.peerPort = peerPort;
+    this.tls = tls;
+    this.container = null;
+  }
+
+  private EtcdProcess(Path baseDir, int clientPort, EtcdContainer container) {
+    this.dataDir = baseDir.resolve("data");
+    this.logFile = baseDir.resolve("etcd.log");
+    this.clientPort = clientPort;
+    this.peerPort = 0;
+    this.tls = null;
+    this.container = container;
   }
 
   /** Starts a fresh single-member cluster and waits until it answers. */
   public static EtcdProcess start() {
+    return start(null);
+  }
+
+  /**
+   * Starts etcd serving HTTPS and requiring a client certificate signed by {@code tls}'s CA
+   * (mTLS); plain HTTP when {@code tls} is null.
+   */
+  public static EtcdProcess start(TestCertificates tls) {
+    if (!binaryAvailable() && tls == null && EtcdContainer.dockerAvailable()) {
+      try {
+        int port = FreePorts.next();
+        EtcdProcess etcd = new EtcdProcess(Files.createTempDirectory("apigw-etcd-"), port, new EtcdContainer(port));
+        etcd.launch();
+        return etcd;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create etcd temp dir", e);
+      }
+    }
     requireBinary("etcd");
     try {
       EtcdProcess etcd =
-          new EtcdProcess(Files.createTempDirectory("apigw-etcd-"), FreePorts.next(), FreePorts.next());
+          new EtcdProcess(Files.createTempDirectory("apigw-etcd-"), FreePorts.next(), FreePorts.next(), tls);
       etcd.launch();
       return etcd;
     } catch (IOException e) {
@@ -55,7 +90,7 @@ public final class EtcdProcess implements AutoCloseable {
   }
 
   public String endpoint() {
-    return "http://127.0.0.1:" + clientPort;
+    return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
   }
 
   public int clientPort() {
@@ -63,11 +98,11 @@ public final class EtcdProcess implements AutoCloseable {
   }
 
   public long pid() {
-    return process.pid();
+    return container != null ? container.pid() : process.pid();
   }
 
   public boolean isAlive() {
-    return process != null && process.isAlive();
+    return container != null ? container.running() : process != null && process.isAlive();
   }
 
   /** SIGKILL: the server vanishes without closing its connections. */
@@ -91,11 +126,21 @@ public final class EtcdProcess implements AutoCloseable {
     if (isAlive()) {
       kill9();
     }
+    if (container != null) {
+      container.startAgain();
+      Deadline.await(READY_TIMEOUT, "etcd container on " + endpoint(), this::answers);
+      return;
+    }
     launch();
   }
 
   /** Kills the server, deletes its data and starts an empty cluster (new cluster id) on the same ports. */
   public void wipeAndRestart() {
+    if (container != null) {
+      container.wipe();
+      Deadline.await(READY_TIMEOUT, "etcd container on " + endpoint(), this::answers);
+      return;
+    }
     if (isAlive()) {
       kill9();
     }
@@ -110,8 +155,17 @@ public final class EtcdProcess implements AutoCloseable {
 
   /** Like {@link #etcdctl(String...)} with {@code stdin} fed to the command (e.g. {@code put key} reading the value). */
   public String etcdctlWithInput(String stdin, String... args) {
+    if (container != null) {
+      if (stdin != null) {
+        throw new AssertionError("etcdctl with stdin is not available against the etcd container (distroless image)");
+      }
+      return container.etcdctl(List.of(args));
+    }
     requireBinary("etcdctl");
     List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoint()));
+    if (tls != null) {
+      cmd.addAll(List.of("--cacert=" + tls.caCert(), "--cert=" + tls.clientCert(), "--key=" + tls.clientKey()));
+    }
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("ETCDCTL_API", "3");
@@ -160,6 +214,11 @@ public final class EtcdProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    if (container != null) {
+      container.destroy();
+      deleteRecursively(dataDir.getParent());
+      return;
+    }
     if (process != null && process.isAlive()) {
       signal("CONT"); // a paused process does not act on SIGKILL until resumed on some kernels
       process.destroyForcibly();
@@ -169,8 +228,13 @@ public final class EtcdProcess implements AutoCloseable {
   }
 
   private void launch() {
+    if (container != null) {
+      container.create();
+      Deadline.await(READY_TIMEOUT, "etcd container on " + endpoint(), this::answers);
+      return;
+    }
     List<String> cmd =
-        List.of(
+        new ArrayList<>(List.of(
             "etcd",
             "--name", "apigw-test",
             "--data-dir", dataDir.toString(),
@@ -179,7 +243,12 @@ public final class EtcdProcess implements AutoCloseable {
             "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
             "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
             "--initial-cluster", "apigw-test=http://127.0.0.1:" + peerPort,
-            "--log-level", "warn");
+            "--log-level", "warn"));
+    if (tls != null) {
+      cmd.addAll(List.of(
+          "--cert-file", tls.serverCert().toString(), "--key-file", tls.serverKey().toString(),
+          "--client-cert-auth", "--trusted-ca-file", tls.caCert().toString()));
+    }
     try {
       process =
           new ProcessBuilder(cmd)
@@ -193,6 +262,14 @@ public final class EtcdProcess implements AutoCloseable {
   }
 
   private boolean answers() {
+    if (container != null) {
+      try {
+        etcdctl("endpoint", "health");
+        return true;
+      } catch (AssertionError e) {
+        return false;
+      }
+    }
     if (!process.isAlive()) {
       throw new AssertionError("etcd exited with " + process.exitValue() + "; log: " + readLog());
     }
@@ -218,6 +295,10 @@ public final class EtcdProcess implements AutoCloseable {
   }
 
   private void signal(String name) {
+    if (container != null) {
+      container.signal(name);
+      return;
+    }
     if (process == null) {
       return;
     }
@@ -235,6 +316,10 @@ public final class EtcdProcess implements AutoCloseable {
   }
 
   private void waitForExit() {
+    if (container != null) {
+      Deadline.await(Duration.ofSeconds(10), "etcd container to stop", () -> !container.running());
+      return;
+    }
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         throw new AssertionError("etcd " + process.pid() + " did not exit");
@@ -248,7 +333,8 @@ public final class EtcdProcess implements AutoCloseable {
   private static void requireBinary(String name) {
     if (which(name) == null) {
       throw new IllegalStateException(
-          name + " not found on PATH: install Debian's etcd-server and etcd-client (make deps does it)");
+          name + " not found on PATH and no Docker engine for Testcontainers: install Debian's"
+              + " etcd-server and etcd-client (make deps does it)");
     }
   }
 
