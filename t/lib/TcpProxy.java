@@ -26,6 +26,8 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
   private volatile boolean closed;
+  private final Object gate = new Object();
+  private boolean blackholed;
 
   private TcpProxy(String targetHost, int targetPort) {
     this.port = FreePorts.next();
@@ -61,6 +63,32 @@ public final class TcpProxy implements AutoCloseable {
       closeQuietly(socket);
     }
     open.clear();
+  }
+
+  /**
+   * Stalls every connection, open and new, without closing any: bytes stop flowing both ways, as
+   * when a peer is paused or a NAT drops state. Only keepalives can notice.
+   */
+  public void blackhole() {
+    synchronized (gate) {
+      blackholed = true;
+    }
+  }
+
+  /** Lets bytes flow again after {@link #blackhole()} (on the same connections). */
+  public void heal() {
+    synchronized (gate) {
+      blackholed = false;
+      gate.notifyAll();
+    }
+  }
+
+  private void passGate() throws InterruptedException {
+    synchronized (gate) {
+      while (blackholed && !closed) {
+        gate.wait(100);
+      }
+    }
   }
 
   /** Listens again after {@link #cut()}. */
@@ -120,11 +148,14 @@ public final class TcpProxy implements AutoCloseable {
               try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
+                  passGate();
                   out.write(buf, 0, n);
                   out.flush();
                 }
               } catch (IOException e) {
                 // one side went away
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
               } finally {
                 closeQuietly(from);
                 closeQuietly(to);
@@ -148,6 +179,7 @@ public final class TcpProxy implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    heal();
     cut();
   }
 

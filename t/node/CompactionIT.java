@@ -120,4 +120,35 @@ class CompactionIT {
     assertEquals(404, gw.get("/w/churn").status());
     assertEquals(404, gw.get("/c/4").status(), "everything of the old cluster is gone");
   }
+
+  @Test
+  void stalledLink_blackhole_isDetected_andWritesMadeMeanwhileArriveAfterwards() {
+    put("bh1", "/bh/1", u1);
+    gw.awaitServedBy("/bh/1", "u1", Duration.ofSeconds(10));
+
+    link.blackhole();
+    long t0 = System.nanoTime();
+    JsonNode state;
+    try {
+      put("bh1", "/bh/1", u2); // goes straight to etcd; the gateway's link is stalled
+      put("bh2", "/bh/2", u2);
+      // F2: keepalive (about 10 s + 5 s) must notice a stream that carries no bytes
+      state =
+          Deadline.untilPasses(Duration.ofSeconds(40), () -> {
+            JsonNode s = gw.configState();
+            assertEquals(false, s.path("etcd").path("reachable").asBoolean(), "stall detected: " + s.path("etcd"));
+            return s;
+          });
+      System.out.println("[CompactionIT] blackholed link detected after " + (System.nanoTime() - t0) / 1_000_000
+          + " ms: " + state.path("etcd"));
+      assertEquals(200, gw.get("/bh/1").status(), "keeps serving the last config while stalled");
+    } finally {
+      link.heal();
+    }
+    long t1 = System.nanoTime();
+    gw.awaitServedBy("/bh/1", "u2", Duration.ofSeconds(30));
+    gw.awaitServedBy("/bh/2", "u2", Duration.ofSeconds(10));
+    System.out.println("[CompactionIT] after heal, writes made during the stall served in " + (System.nanoTime() - t1) / 1_000_000 + " ms");
+    Converge.routes(gw, ETCD.etcd(), Duration.ofSeconds(10));
+  }
 }
