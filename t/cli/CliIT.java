@@ -133,6 +133,19 @@ class CliIT {
   }
 
   @Test
+  void startAfterKill9_withAStalePidFile_succeeds() {
+    try (GatewayProcess gw = GatewayProcess.builder().etcd(ETCD.etcd().endpoint()).build()) {
+      gw.start();
+      long pid = gw.pid().orElseThrow();
+      gw.kill9();
+      assertTrue(Files.exists(gw.pidFile()), "kill -9 leaves the pid file behind");
+      gw.start();
+      assertNotEquals(pid, gw.pid().orElseThrow());
+      assertEquals(404, gw.get("/cli/anything").status(), "serving again");
+    }
+  }
+
+  @Test
   void quit_letsTheRequestInFlightFinish_andRemovesThePidFile() throws Exception {
     try (GatewayProcess gw = GatewayProcess.builder().etcd(ETCD.etcd().endpoint()).build()) {
       gw.start();

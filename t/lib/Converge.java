@@ -15,7 +15,15 @@ public final class Converge {
 
   /** {@code etcdctl get --prefix <dir>}: key → parsed value, skipping {@code init_dir} placeholders. */
   public static Map<String, JsonNode> inEtcd(EtcdProcess etcd, String dir) {
-    String out = etcd.etcdctl("get", "--prefix", dir);
+    return parse(etcd.etcdctl("get", "--prefix", dir));
+  }
+
+  /** Like {@link #inEtcd(EtcdProcess, String)}, as etcd held it at {@code revision}. */
+  public static Map<String, JsonNode> inEtcdAt(EtcdProcess etcd, String dir, long revision) {
+    return parse(etcd.etcdctl("get", "--prefix", dir, "--rev=" + revision));
+  }
+
+  private static Map<String, JsonNode> parse(String out) {
     String[] lines = out.split("\n");
     Map<String, JsonNode> map = new TreeMap<>();
     for (int i = 0; i + 1 < lines.length; i += 2) {

@@ -88,6 +88,10 @@ class ProxyIT {
     etcdPut("/apisix/routes/etcd1", route("etcd1", "/n/etcdctl", inline(u1)));
     Http.Response r = gw.awaitServedBy("/n/etcdctl", "u1", CONVERGE);
     assertEquals("/n/etcdctl", r.json().path("path").asText());
+    JsonNode one = gw.control("/v1/route/etcd1");
+    assertEquals("/apisix/routes/etcd1", one.path("key").asText(), one.toString());
+    assertEquals("/n/etcdctl", one.path("value").path("uri").asText(), one.toString());
+    assertEquals(404, lib.Http.to("http://127.0.0.1:" + gw.controlPort(), "/v1/route/no-such").get().status());
     JsonNode state = gw.configState();
     assertEquals("etcd", state.path("source").asText(), state.toString());
     for (JsonNode rej : state.path("rejected")) {
