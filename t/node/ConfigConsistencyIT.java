@@ -78,6 +78,33 @@ class ConfigConsistencyIT {
   }
 
   @Test
+  void badValue_keepsTheLastGoodOne_acrossAResync() {
+    ETCD.etcd().etcdctl("put", "/apisix/routes/pin2", "{\"id\":\"pin2\",\"uri\":\"/cc/pin2\",\"upstream\":{\"nodes\":{\"" + u1.node() + "\":1}}}");
+    gw.awaitServedBy("/cc/pin2", "u1", Duration.ofSeconds(10));
+    ETCD.etcd().etcdctl("put", "/apisix/routes/pin2", "{not json");
+    Deadline.untilPasses(Duration.ofSeconds(10), () -> {
+      assertTrue(rejectedKeys().contains("/apisix/routes/pin2"), gw.configState().toString());
+      return null;
+    });
+    long resyncsBefore = resyncTotal();
+    ETCD.etcd().kill9(); // the watch breaks; on reconnect the node re-reads the whole prefix
+    ETCD.etcd().restart();
+    ETCD.etcd().etcdctl("put", "/apisix/routes/marker", "{\"id\":\"marker\",\"uri\":\"/cc/marker\",\"upstream\":{\"nodes\":{\"" + u2.node() + "\":1}}}");
+    gw.awaitServedBy("/cc/marker", "u2", Duration.ofSeconds(30));
+    assertTrue(resyncTotal() > resyncsBefore, "a resync happened: " + gw.configState().path("etcd"));
+    assertTrue(rejectedKeys().contains("/apisix/routes/pin2"), "still rejected: " + gw.configState());
+    assertEquals(200, gw.get("/cc/pin2").status(), "F10: the last good value survives the resync");
+  }
+
+  static long resyncTotal() {
+    long n = 0;
+    for (JsonNode v : gw.configState().path("etcd").path("resyncs")) {
+      n += v.asLong();
+    }
+    return n;
+  }
+
+  @Test
   void routeAndNewUpstreamInOneTxn_neverProduce5xx() throws Exception {
     ETCD.etcd().etcdctl("put", "/apisix/upstreams/tx-0", "{\"id\":\"tx-0\",\"nodes\":{\"" + u1.node() + "\":1}}");
     ETCD.etcd().etcdctl("put", "/apisix/routes/tx", "{\"id\":\"tx\",\"uri\":\"/cc/tx\",\"upstream_id\":\"tx-0\"}");
