@@ -66,6 +66,7 @@ public final class Gateway implements AutoCloseable {
   private AdminApi admin;
   private ControlApi control;
   private Metrics metrics;
+  private String snapshotProblem = "";
 
   public Gateway(GatewayConfig config, Path prefixDir) {
     this.config = config;
@@ -124,12 +125,15 @@ public final class Gateway implements AutoCloseable {
             });
     etcd = EtcdClients.create(etcdConfig);
     if (proxyRole) {
+      // Loaded before etcd is read, the snapshot is the last-good baseline: a key whose value in
+      // etcd is now bad keeps serving its snapshot value across this restart (F10).
+      SnapshotFile.Loaded snapshot = loadSnapshot(deployment.configSnapshot());
       sync =
           new EtcdConfigSync(
               etcd, etcdConfig.prefix(), store, Duration.ofSeconds(etcdConfig.timeout()),
               Duration.ofSeconds(etcdConfig.resyncDelay()));
       sync.start();
-      awaitConfig(etcdConfig, deployment.configSnapshot());
+      awaitConfig(etcdConfig, deployment.configSnapshot(), snapshot);
     }
     metrics = new Metrics(store, sync, snapshotWriter, VERSION);
     try {
@@ -164,8 +168,9 @@ public final class Gateway implements AutoCloseable {
         proxyRole ? config.apisix().nodeListen() : "off", adminRole ? deployment.admin().adminListen() : "off");
   }
 
-  /** Waits for etcd's first full read; on timeout falls back to the snapshot file. */
-  private void awaitConfig(GatewayConfig.Etcd etcdConfig, GatewayConfig.ConfigSnapshot snapshot)
+  /** Waits for etcd's first full read; on timeout serves the snapshot already loaded, if any. */
+  private void awaitConfig(
+      GatewayConfig.Etcd etcdConfig, GatewayConfig.ConfigSnapshot snapshotConfig, SnapshotFile.Loaded snapshot)
       throws StartupException {
     try {
       sync.firstSync().get(etcdConfig.startupTimeout(), TimeUnit.SECONDS);
@@ -182,15 +187,35 @@ public final class Gateway implements AutoCloseable {
     String why =
         "etcd " + etcdConfig.hosts() + " did not answer within startup_timeout ("
             + etcdConfig.startupTimeout() + " s)" + (etcdError.isEmpty() ? "" : ": " + etcdError);
-    if (!snapshot.enable()) {
+    if (!snapshotConfig.enable()) {
       throw new StartupException(why + "; the config snapshot is disabled (deployment.config_snapshot.enable), refusing to start");
     }
-    Path file = snapshotPath(snapshot);
+    if (snapshot == null) {
+      throw new StartupException(why + "; no usable config snapshot: " + snapshotProblem + "; refusing to start");
+    }
+    if (store.current().origin() != ConfigOrigin.SNAPSHOT) {
+      return; // etcd answered just after the deadline
+    }
+    SnapshotData data = snapshot.data();
+    long age = Duration.between(data.writtenAt(), Instant.now()).toSeconds();
+    log.warn(
+        "{}; serving the config snapshot {} (revision {}, {} keys, written {} s ago) and retrying etcd in the background",
+        why, snapshot.source(), data.revision(), data.entries().size(), age);
+  }
+
+  /** Reads the snapshot into the store (origin snapshot), or returns null saying why not. */
+  private SnapshotFile.Loaded loadSnapshot(GatewayConfig.ConfigSnapshot snapshotConfig) {
+    if (!snapshotConfig.enable()) {
+      snapshotProblem = "disabled";
+      return null;
+    }
+    Path file = snapshotPath(snapshotConfig);
     SnapshotFile.Loaded loaded;
     try {
       loaded = SnapshotFile.read(file);
     } catch (SnapshotException e) {
-      throw new StartupException(why + "; no usable config snapshot: " + e.getMessage() + "; refusing to start");
+      snapshotProblem = e.getMessage();
+      return null;
     }
     for (String problem : loaded.problems()) {
       log.warn("config snapshot: {}", problem);
@@ -202,11 +227,8 @@ public final class Gateway implements AutoCloseable {
           new ConfigEntry(
               entry.key(), entry.value().getBytes(StandardCharsets.UTF_8), entry.createRevision(), entry.modRevision()));
     }
-    store.replaceAll(ConfigOrigin.SNAPSHOT, data.revision(), data.clusterId(), entries, "etcd unreachable at start");
-    long age = Duration.between(data.writtenAt(), Instant.now()).toSeconds();
-    log.warn(
-        "{}; serving the config snapshot {} (revision {}, {} keys, written {} s ago) and retrying etcd in the background",
-        why, loaded.source(), data.revision(), data.entries().size(), age);
+    store.replaceAll(ConfigOrigin.SNAPSHOT, data.revision(), data.clusterId(), entries, "start-up baseline");
+    return loaded;
   }
 
   private SnapshotWriter snapshotWriter(GatewayConfig.ConfigSnapshot snapshot) {

@@ -307,8 +307,8 @@ public final class EtcdConfigSync implements AutoCloseable {
       for (WatchEvent event : response.getEvents()) {
         KeyValue kv = event.getKeyValue();
         long modRevision = kv.getModRevision();
-        if (modRevision <= revision) {
-          continue; // already applied
+        if (modRevision <= cursor) {
+          continue; // applied before this drain (events of one txn share a revision: compare to the cursor)
         }
         changes.add(
             event.getEventType() == WatchEvent.EventType.DELETE

@@ -115,6 +115,15 @@ public final class ConfigStore implements ConfigSink {
     for (ResourceType type : ResourceType.values()) {
       fresh.put(type, new TreeMap<>());
     }
+    // a snapshot of another etcd cluster says nothing about this one's keys: keep none of it
+    boolean foreign =
+        previous.origin() == ConfigOrigin.SNAPSHOT && origin == ConfigOrigin.ETCD
+            && previous.clusterId() != 0 && clusterId != 0 && previous.clusterId() != clusterId;
+    if (foreign) {
+      log.warn(
+          "the snapshot came from etcd cluster {}, etcd is now cluster {}: none of its values are kept",
+          Long.toHexString(previous.clusterId()), Long.toHexString(clusterId));
+    }
     Map<String, Rejection> stillRejected = new LinkedHashMap<>();
     for (ConfigEntry entry : entries) {
       ConfigKey.Parsed parsed = ConfigKey.parse(prefix, entry.key());
@@ -123,7 +132,7 @@ public final class ConfigStore implements ConfigSink {
         continue;
       }
       ConfigKey key = parsed.key();
-      StoredResource old = previous.all(key.type()).get(key.id());
+      StoredResource old = foreign ? null : previous.all(key.type()).get(key.id());
       if (old != null && old.modRevision() == entry.modRevision() && Arrays.equals(old.raw(), entry.value())) {
         fresh.get(key.type()).put(key.id(), old); // unchanged: reuse, no decoding
         continue;

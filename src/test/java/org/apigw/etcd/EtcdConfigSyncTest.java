@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -79,6 +81,24 @@ class EtcdConfigSyncTest {
     delete("/routes/00007").get(5, TimeUnit.SECONDS);
     awaitConverged();
     assertEquals(1, sink.fullReads());
+  }
+
+  @Test
+  void everyEventOfOneTxn_isApplied_evenThoughTheyShareOneRevision() throws Exception {
+    put("/upstreams/old", "{}").get();
+    sync.start();
+    sync.firstSync().get(20, TimeUnit.SECONDS);
+    direct
+        .getKVClient()
+        .txn()
+        .Then(
+            Op.put(bytes(prefix + "/upstreams/new"), bytes("{}"), PutOption.DEFAULT),
+            Op.put(bytes(prefix + "/routes/r"), bytes("{\"upstream_id\":\"new\"}"), PutOption.DEFAULT),
+            Op.delete(bytes(prefix + "/upstreams/old"), DeleteOption.DEFAULT))
+        .commit()
+        .get(5, TimeUnit.SECONDS);
+    awaitConverged();
+    assertEquals(2, sink.size());
   }
 
   @Test

@@ -115,6 +115,22 @@ class ConfigStoreTest {
   }
 
   @Test
+  void snapshotBaseline_keepsTheLastGoodValue_whenEtcdNowHoldsABadOne() {
+    store.replaceAll(ConfigOrigin.SNAPSHOT, 4, 7, List.of(put("/apisix/routes/1", HELLO, 4)), "baseline");
+    store.replaceAll(ConfigOrigin.ETCD, 9, 7, List.of(put("/apisix/routes/1", "{\"uri\":1}", 9)), "start");
+    assertEquals(ConfigOrigin.ETCD, store.current().origin());
+    assertNotNull(match("GET", "/hello"));
+    assertTrue(store.rejections().containsKey("/apisix/routes/1"));
+  }
+
+  @Test
+  void snapshotOfAnotherEtcdCluster_isNotKept() {
+    store.replaceAll(ConfigOrigin.SNAPSHOT, 4, 7, List.of(put("/apisix/routes/1", HELLO, 4)), "baseline");
+    store.replaceAll(ConfigOrigin.ETCD, 9, 8, List.of(put("/apisix/routes/1", "{\"uri\":1}", 9)), "start");
+    assertNull(match("GET", "/hello"));
+  }
+
+  @Test
   void balancerState_survivesUnrelatedChanges() {
     String upstream = "{\"nodes\":{\"127.0.0.1:1980\":1,\"127.0.0.1:1981\":1}}";
     store.apply(2, List.of(put("/apisix/upstreams/u1", upstream, 2)));
