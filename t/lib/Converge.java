@@ -30,9 +30,20 @@ public final class Converge {
       if (lines[i].endsWith("/")) {
         continue;
       }
-      map.put(lines[i], Json.parse(lines[i + 1]));
+      String value = lines[i + 1];
+      map.put(lines[i], value.startsWith("{") && isJson(value)
+          ? Json.parse(value) : com.fasterxml.jackson.databind.node.TextNode.valueOf(value));
     }
     return map;
+  }
+
+  private static boolean isJson(String s) {
+    try {
+      Json.MAPPER.readTree(s);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /** {@code GET /v1/<type>} of the control API: key → value. */
