@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import lib.Converge;
 import lib.GatewayProcess;
-import lib.TcpProxy;
+import org.apigw.testing.TcpProxy;
 import lib.Upstream;
 import org.apigw.testing.Deadline;
 import org.apigw.testing.EtcdExtension;

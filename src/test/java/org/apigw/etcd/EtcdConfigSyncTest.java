@@ -23,7 +23,7 @@ import org.apigw.store.ConfigOrigin;
 import org.apigw.store.ConfigSink;
 import org.apigw.testing.Deadline;
 import org.apigw.testing.EtcdExtension;
-import org.apigw.testing.TcpFaultProxy;
+import org.apigw.testing.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class EtcdConfigSyncTest {
   private final RecordingSink sink = new RecordingSink();
   private Client direct;
   private Client viaProxy;
-  private TcpFaultProxy proxy;
+  private TcpProxy proxy;
   private EtcdConfigSync sync;
   private String prefix;
 
@@ -49,7 +49,7 @@ class EtcdConfigSyncTest {
   void setUp() {
     prefix = "/t" + System.nanoTime();
     direct = Client.builder().endpoints(ETCD.etcd().endpoint()).build();
-    proxy = new TcpFaultProxy(ETCD.etcd().clientPort());
+    proxy = TcpProxy.to("127.0.0.1", ETCD.etcd().clientPort());
     viaProxy =
         Client.builder()
             .endpoints(proxy.endpoint())

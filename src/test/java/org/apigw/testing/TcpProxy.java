@@ -1,4 +1,4 @@
-package lib;
+package org.apigw.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apigw.testing.FreePorts;
 
 /**
  * A TCP forwarder on a free loopback port in front of one target (e.g. etcd's client port), that
