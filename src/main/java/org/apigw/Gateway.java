@@ -130,7 +130,8 @@ public final class Gateway implements AutoCloseable {
       SnapshotFile.Loaded snapshot = loadSnapshot(deployment.configSnapshot());
       sync =
           new EtcdConfigSync(
-              etcd, etcdConfig.prefix(), store, Duration.ofSeconds(etcdConfig.timeout()),
+              () -> EtcdClients.create(etcdConfig, false), EtcdClients.addresses(etcdConfig),
+              etcdConfig.prefix(), store, Duration.ofSeconds(etcdConfig.timeout()),
               Duration.ofSeconds(etcdConfig.resyncDelay()));
       sync.start();
       awaitConfig(etcdConfig, deployment.configSnapshot(), snapshot);
