@@ -22,7 +22,8 @@ import org.apigw.control.ControlApi;
 import org.apigw.etcd.EtcdClients;
 import org.apigw.etcd.EtcdConfigSync;
 import org.apigw.observability.Metrics;
-import org.apigw.plugin.PluginCatalog;
+import org.apigw.plugin.Plugins;
+import org.apigw.plugins.BuiltinPlugins;
 import org.apigw.proxy.ProxyServer;
 import org.apigw.proxy.ProxySettings;
 import org.apigw.resource.ResourceCodec;
@@ -111,13 +112,13 @@ public final class Gateway implements AutoCloseable {
       }
       refuseTakenPorts(ports);
     }
-    PluginCatalog plugins = PluginCatalog.NONE;
+    Plugins plugins = new Plugins(BuiltinPlugins.create(config.pluginAttr()), config.plugins());
     ResourceCodec codec = new ResourceCodec(plugins);
     GatewayConfig.Etcd etcdConfig = deployment.etcd();
     snapshotWriter = snapshotWriter(deployment.configSnapshot());
     store =
         new ConfigStore(
-            etcdConfig.prefix(), codec, config.apisix().routerHttp(),
+            etcdConfig.prefix(), codec, config.apisix().routerHttp(), plugins,
             published -> {
               if (snapshotWriter != null && published.origin() == ConfigOrigin.ETCD) {
                 snapshotWriter.submitLazily(() -> snapshotOf(published));
