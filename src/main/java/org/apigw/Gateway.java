@@ -32,6 +32,7 @@ import org.apigw.snapshot.SnapshotEntry;
 import org.apigw.snapshot.SnapshotException;
 import org.apigw.snapshot.SnapshotFile;
 import org.apigw.snapshot.SnapshotWriter;
+import org.apigw.standalone.YamlConfigSource;
 import org.apigw.store.ConfigEntry;
 import org.apigw.store.ConfigOrigin;
 import org.apigw.store.ConfigStore;
@@ -46,7 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start-up order in etcd mode: read etcd within {@code startup_timeout}; failing that, load
  * the local snapshot and serve it while etcd keeps being retried; failing that too, refuse to
- * start. The proxy port opens only once some config is loaded.
+ * start. In standalone mode ({@code config_provider: yaml}) the config comes from
+ * {@code apisix.yaml} beside the config file and no etcd client exists; a file that cannot be
+ * loaded at start refuses the start. Either way the proxy port opens only once some config is
+ * loaded.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -61,6 +65,7 @@ public final class Gateway implements AutoCloseable {
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private Client etcd;
   private EtcdConfigSync sync;
+  private YamlConfigSource yaml;
   private ConfigStore store;
   private SnapshotWriter snapshotWriter;
   private ProxyServer proxy;
@@ -94,11 +99,7 @@ public final class Gateway implements AutoCloseable {
     String role = deployment.role();
     boolean proxyRole = !"control_plane".equals(role);
     boolean adminRole = !"data_plane".equals(role) && config.apisix().enableAdmin();
-    if (!"etcd".equals(deployment.configProvider())) {
-      throw new StartupException(
-          "deployment->role_" + role + "->config_provider: " + deployment.configProvider()
-              + " (standalone mode) is not available in this build; use etcd");
-    }
+    boolean standalone = "yaml".equals(deployment.configProvider());
     if (!takeover) {
       List<GatewayConfig.Listen> ports = new ArrayList<>();
       if (proxyRole) {
@@ -114,6 +115,65 @@ public final class Gateway implements AutoCloseable {
     }
     Plugins plugins = new Plugins(BuiltinPlugins.create(config.pluginAttr()), config.plugins());
     ResourceCodec codec = new ResourceCodec(plugins);
+    if (standalone) {
+      startStandalone(codec);
+    } else {
+      startFromEtcd(proxyRole, codec);
+    }
+    metrics = new Metrics(store, sync, yaml, snapshotWriter, VERSION);
+    try {
+      if (proxyRole) {
+        proxy = new ProxyServer(vertx);
+        String server = config.apisix().enableServerTokens() ? "APISIX/" + VERSION : "APISIX";
+        await(
+            proxy.start(
+                config.apisix().nodeListen(), Runtime.getRuntime().availableProcessors(), store::current,
+                new ProxySettings(server, config.apisix().deleteUriTailSlash())),
+            "proxy listeners " + config.apisix().nodeListen());
+      }
+      if (adminRole) {
+        GatewayConfig.Etcd etcdConfig = deployment.etcd();
+        admin =
+            new AdminApi(
+                vertx, deployment.admin(), etcdConfig.prefix(), etcd, codec, plugins,
+                Duration.ofSeconds(etcdConfig.timeout()));
+        await(admin.listen(), "Admin API on " + deployment.admin().adminListen());
+      }
+      if (config.apisix().enableControl()) {
+        control = new ControlApi(vertx, store, sync, yaml, snapshotWriter, metrics, VERSION);
+        await(control.listen(config.apisix().control()), "Control API on " + config.apisix().control());
+      }
+    } catch (StartupException e) {
+      close();
+      throw e;
+    }
+    RuntimeConfig served = store.current();
+    log.info(
+        "APISIX-compatible gateway {} started: role {}, config from {} at revision {}, proxy {}, admin {}",
+        VERSION, role, standalone ? yaml.file() : served.origin().label(), served.revision(),
+        proxyRole ? config.apisix().nodeListen() : "off", adminRole ? deployment.admin().adminListen() : "off");
+  }
+
+  /**
+   * Standalone mode: config from {@code apisix.yaml} beside the config file, polled; no etcd
+   * client, no snapshot mirror (the file is its own durable copy), no Admin API (data_plane).
+   */
+  private void startStandalone(ResourceCodec codec) throws StartupException {
+    store = new ConfigStore(YamlConfigSource.PREFIX, codec, config.apisix().routerHttp(), published -> {});
+    Path dir = config.file().toAbsolutePath().getParent();
+    yaml = new YamlConfigSource(dir.resolve(YamlConfigSource.FILE_NAME), store, System.getenv());
+    try {
+      yaml.loadAtStart();
+    } catch (IllegalStateException e) {
+      yaml.close();
+      throw new StartupException(
+          "standalone mode (deployment->role_data_plane->config_provider: yaml) cannot load " + e.getMessage());
+    }
+    yaml.start();
+  }
+
+  private void startFromEtcd(boolean proxyRole, ResourceCodec codec) throws StartupException {
+    GatewayConfig.Deployment deployment = config.deployment();
     GatewayConfig.Etcd etcdConfig = deployment.etcd();
     snapshotWriter = snapshotWriter(deployment.configSnapshot());
     store =
@@ -137,37 +197,6 @@ public final class Gateway implements AutoCloseable {
       sync.start();
       awaitConfig(etcdConfig, deployment.configSnapshot(), snapshot);
     }
-    metrics = new Metrics(store, sync, snapshotWriter, VERSION);
-    try {
-      if (proxyRole) {
-        proxy = new ProxyServer(vertx);
-        String server = config.apisix().enableServerTokens() ? "APISIX/" + VERSION : "APISIX";
-        await(
-            proxy.start(
-                config.apisix().nodeListen(), Runtime.getRuntime().availableProcessors(), store::current,
-                new ProxySettings(server, config.apisix().deleteUriTailSlash())),
-            "proxy listeners " + config.apisix().nodeListen());
-      }
-      if (adminRole) {
-        admin =
-            new AdminApi(
-                vertx, deployment.admin(), etcdConfig.prefix(), etcd, codec, plugins,
-                Duration.ofSeconds(etcdConfig.timeout()));
-        await(admin.listen(), "Admin API on " + deployment.admin().adminListen());
-      }
-      if (config.apisix().enableControl()) {
-        control = new ControlApi(vertx, store, sync, snapshotWriter, metrics, VERSION);
-        await(control.listen(config.apisix().control()), "Control API on " + config.apisix().control());
-      }
-    } catch (StartupException e) {
-      close();
-      throw e;
-    }
-    RuntimeConfig served = store.current();
-    log.info(
-        "APISIX-compatible gateway {} started: role {}, config from {} at revision {}, proxy {}, admin {}",
-        VERSION, role, served.origin().label(), served.revision(),
-        proxyRole ? config.apisix().nodeListen() : "off", adminRole ? deployment.admin().adminListen() : "off");
   }
 
   /** Waits for etcd's first full read; on timeout serves the snapshot already loaded, if any. */
@@ -230,6 +259,8 @@ public final class Gateway implements AutoCloseable {
               entry.key(), entry.value().getBytes(StandardCharsets.UTF_8), entry.createRevision(), entry.modRevision()));
     }
     store.replaceAll(ConfigOrigin.SNAPSHOT, data.revision(), data.clusterId(), entries, "start-up baseline");
+    // the snapshot's revision was last known current when it was written, not now
+    store.confirm(ConfigOrigin.SNAPSHOT, data.revision(), data.writtenAt().toEpochMilli());
     return loaded;
   }
 
@@ -316,6 +347,9 @@ public final class Gateway implements AutoCloseable {
     }
     if (sync != null) {
       sync.close();
+    }
+    if (yaml != null) {
+      yaml.close();
     }
     if (snapshotWriter != null) {
       snapshotWriter.close(); // flushes the latest applied revision

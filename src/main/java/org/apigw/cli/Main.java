@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ReloadCommand.class,
       RestartCommand.class,
       TestCommand.class,
+      SnapshotCommand.class,
       Main.VersionCommand.class,
       CommandLine.HelpCommand.class
     })

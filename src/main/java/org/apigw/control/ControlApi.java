@@ -19,6 +19,7 @@ import org.apigw.etcd.EtcdLinkStatus;
 import org.apigw.observability.Metrics;
 import org.apigw.resource.ResourceType;
 import org.apigw.snapshot.SnapshotWriter;
+import org.apigw.standalone.YamlConfigSource;
 import org.apigw.store.ConfigStore;
 import org.apigw.store.Rejection;
 import org.apigw.store.RuntimeConfig;
@@ -29,8 +30,10 @@ import org.apigw.store.StoredResource;
  * its config link is. Read-only; answers from memory, never from etcd.
  *
  * <ul>
- *   <li>{@code GET /v1/config}: source (etcd or snapshot), revision, age, etcd link, snapshot
- *       mirror, counts per type and the keys currently refused
+ *   <li>{@code GET /v1/config}: source (etcd, snapshot or yaml), revision, when it was applied,
+ *       its age (seconds since the source last confirmed it current: an etcd answer, the
+ *       snapshot's write time, an unchanged poll of {@code apisix.yaml}), the etcd link or the
+ *       standalone file, the snapshot mirror, counts per type and the keys currently refused
  *   <li>{@code GET /v1/routes}, {@code /v1/route/<id>}, likewise services and upstreams: the
  *       values being served
  *   <li>{@code GET /v1/server_info}, {@code GET /apisix/prometheus/metrics}
@@ -43,17 +46,30 @@ public final class ControlApi {
   private final Vertx vertx;
   private final ConfigStore store;
   private final EtcdConfigSync sync;
+  private final YamlConfigSource yaml;
   private final SnapshotWriter snapshot;
   private final Metrics metrics;
   private final String version;
   private final long bootTime = System.currentTimeMillis() / 1000;
   private HttpServer server;
 
+  /**
+   * @param sync the etcd source, null in standalone mode
+   * @param yaml the standalone source, null in etcd mode
+   * @param snapshot the snapshot mirror, null when disabled or in standalone mode
+   */
   public ControlApi(
-      Vertx vertx, ConfigStore store, EtcdConfigSync sync, SnapshotWriter snapshot, Metrics metrics, String version) {
+      Vertx vertx,
+      ConfigStore store,
+      EtcdConfigSync sync,
+      YamlConfigSource yaml,
+      SnapshotWriter snapshot,
+      Metrics metrics,
+      String version) {
     this.vertx = vertx;
     this.store = store;
     this.sync = sync;
+    this.yaml = yaml;
     this.snapshot = snapshot;
     this.metrics = metrics;
     this.version = version;
@@ -110,8 +126,12 @@ public final class ControlApi {
     out.put("source", current.origin().label());
     out.put("revision", current.revision());
     out.put("cluster_id", Long.toHexString(current.clusterId()));
+    long now = System.currentTimeMillis();
+    long confirmed = store.confirmedAtMillis();
     out.put("applied_at", current.appliedAtMillis() == 0 ? null : Instant.ofEpochMilli(current.appliedAtMillis()).toString());
-    out.put("age_seconds", current.appliedAtMillis() == 0 ? 0 : (System.currentTimeMillis() - current.appliedAtMillis()) / 1000);
+    out.put("seconds_since_applied", current.appliedAtMillis() == 0 ? -1 : (now - current.appliedAtMillis()) / 1000);
+    out.put("confirmed_at", confirmed == 0 ? null : Instant.ofEpochMilli(confirmed).toString());
+    out.put("age_seconds", confirmed == 0 ? -1 : Math.max(0, now - confirmed) / 1000);
     ObjectNode counts = out.putObject("counts");
     current.counts().forEach((type, n) -> counts.put(type.dir(), n));
     if (sync != null) {
@@ -125,6 +145,14 @@ public final class ControlApi {
       etcd.put("last_error", link.lastError());
       ObjectNode resyncs = etcd.putObject("resyncs");
       link.resyncs().forEach(resyncs::put);
+    }
+    if (yaml != null) {
+      ObjectNode file = out.putObject("yaml");
+      file.put("path", yaml.file().toString());
+      file.put("revision", yaml.revision());
+      file.put("loads", yaml.loads());
+      file.put("refused", yaml.refusals());
+      file.put("problem", yaml.problem());
     }
     if (snapshot != null) {
       ObjectNode snap = out.putObject("snapshot");

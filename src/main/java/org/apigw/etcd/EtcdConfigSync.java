@@ -350,10 +350,12 @@ public final class EtcdConfigSync implements AutoCloseable {
     List<ConfigEntry> changes = new ArrayList<>();
     long revision = cursor;
     Received received;
+    boolean answered = false;
     while ((received = inbox.poll()) != null) {
       if (received.generation() != generation || closed) {
         continue; // from a watcher that has since been replaced
       }
+      answered = true;
       WatchResponse response = received.response();
       lastAnswerNanos = System.nanoTime();
       long headerCluster = response.getHeader().getClusterId();
@@ -385,7 +387,11 @@ public final class EtcdConfigSync implements AutoCloseable {
     }
     if (!changes.isEmpty()) {
       long batchRevision = revision;
-      applySafely(() -> sink.apply(batchRevision, changes));
+      applySafely(() -> sink.apply(batchRevision, changes)); // a publish confirms by itself
+    } else if (answered) {
+      // nothing changed and etcd said so: the served config is still current (config age)
+      long confirmed = Math.max(cursor, revision);
+      applySafely(() -> sink.confirm(ConfigOrigin.ETCD, confirmed, System.currentTimeMillis()));
     }
     cursor = Math.max(cursor, revision);
     status.contact(cursor);

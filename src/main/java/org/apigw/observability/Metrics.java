@@ -15,21 +15,28 @@ import java.util.Map;
 import org.apigw.etcd.EtcdConfigSync;
 import org.apigw.etcd.EtcdLinkStatus;
 import org.apigw.snapshot.SnapshotWriter;
+import org.apigw.standalone.YamlConfigSource;
 import org.apigw.store.ConfigOrigin;
 import org.apigw.store.ConfigStore;
 import org.apigw.store.RuntimeConfig;
 
 /**
- * Node-level metrics in Prometheus text format: the health of the config link and of the
- * snapshot mirror, read from their owners at scrape time (nothing is updated on the hot path).
+ * Node-level metrics in Prometheus text format: the health of the config link (etcd, or the
+ * standalone file), the age of the served config, and the snapshot mirror, read from their owners at scrape time (nothing is updated on the hot path).
  * Names follow APISIX where APISIX has one ({@code apisix_etcd_reachable}, {@code apisix_node_info}).
  */
 public final class Metrics {
 
   private final CollectorRegistry registry = new CollectorRegistry(true);
 
-  public Metrics(ConfigStore store, EtcdConfigSync sync, SnapshotWriter snapshot, String version) {
-    new ConfigCollector(store, sync, snapshot, version).register(registry);
+  /**
+   * @param sync the etcd source, null in standalone mode
+   * @param yaml the standalone source, null in etcd mode
+   * @param snapshot the snapshot mirror, null when there is none
+   */
+  public Metrics(
+      ConfigStore store, EtcdConfigSync sync, YamlConfigSource yaml, SnapshotWriter snapshot, String version) {
+    new ConfigCollector(store, sync, yaml, snapshot, version).register(registry);
   }
 
   public CollectorRegistry registry() {
@@ -50,13 +57,16 @@ public final class Metrics {
   private static final class ConfigCollector extends Collector {
     private final ConfigStore store;
     private final EtcdConfigSync sync;
+    private final YamlConfigSource yaml;
     private final SnapshotWriter snapshot;
     private final String version;
     private final String hostname;
 
-    ConfigCollector(ConfigStore store, EtcdConfigSync sync, SnapshotWriter snapshot, String version) {
+    ConfigCollector(
+        ConfigStore store, EtcdConfigSync sync, YamlConfigSource yaml, SnapshotWriter snapshot, String version) {
       this.store = store;
       this.sync = sync;
+      this.yaml = yaml;
       this.snapshot = snapshot;
       this.version = version;
       String host;
@@ -82,8 +92,16 @@ public final class Metrics {
         source.addMetric(List.of(origin.label()), origin == current.origin() ? 1 : 0);
       }
       out.add(source);
-      double age = current.appliedAtMillis() == 0 ? 0 : (System.currentTimeMillis() - current.appliedAtMillis()) / 1000.0;
-      out.add(gauge("apisix_config_age_seconds", "Seconds since the served config last changed", age));
+      long now = System.currentTimeMillis();
+      long confirmed = store.confirmedAtMillis();
+      double age = confirmed == 0 ? -1 : Math.max(0, now - confirmed) / 1000.0;
+      out.add(
+          gauge(
+              "apisix_config_age_seconds",
+              "Seconds since the source last confirmed the served config current (-1: nothing loaded)", age));
+      double sinceApplied = current.appliedAtMillis() == 0 ? -1 : (now - current.appliedAtMillis()) / 1000.0;
+      out.add(
+          gauge("apisix_config_last_applied_seconds", "Seconds since the served config last changed (-1: never)", sinceApplied));
       CounterMetricFamily rejected =
           new CounterMetricFamily("apisix_config_rejected", "Values refused by the data plane, by resource type", List.of("type"));
       for (Map.Entry<String, Long> e : store.rejectedTotals().entrySet()) {
@@ -103,6 +121,13 @@ public final class Metrics {
           resyncs.addMetric(List.of(e.getKey()), e.getValue());
         }
         out.add(resyncs);
+      }
+      if (yaml != null) {
+        out.add(counter("apisix_config_yaml_loads", "Loads of apisix.yaml (standalone mode)", yaml.loads()));
+        out.add(counter("apisix_config_yaml_refused", "Complete apisix.yaml files refused whole", yaml.refusals()));
+        out.add(
+            gauge("apisix_config_yaml_problem", "1 while apisix.yaml differs from what is served (missing, incomplete, refused)",
+                yaml.problem().isEmpty() ? 0 : 1));
       }
       if (snapshot != null) {
         out.add(counter("apisix_config_snapshot_writes", "Snapshot files written", snapshot.writesTotal()));

@@ -7,7 +7,9 @@ public enum ConfigOrigin {
   /** Read from etcd and kept current by its watch. */
   ETCD,
   /** Loaded from the local snapshot file because etcd was unreachable at start. */
-  SNAPSHOT;
+  SNAPSHOT,
+  /** Standalone mode: read from {@code conf/apisix.yaml} and kept current by polling it. */
+  YAML;
 
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -16,4 +16,12 @@ public interface ConfigSink {
 
   /** The changes of one watch response, in order, applied as one batch. */
   void apply(long revision, List<ConfigEntry> changes);
+
+  /**
+   * The source vouches that what it delivered up to {@code revision} is still all there is, as of
+   * {@code atMillis} (wall clock): an etcd watch answered (events or a progress report), a
+   * standalone file was found unchanged, a snapshot was written at that time. Drives the
+   * "config age" a node reports. Ignored unless {@code origin} is the origin being served.
+   */
+  default void confirm(ConfigOrigin origin, long revision, long atMillis) {}
 }

@@ -43,6 +43,7 @@ public final class ConfigStore implements ConfigSink {
   private final Map<String, Rejection> rejections = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> rejectedTotal = new ConcurrentHashMap<>();
   private volatile RuntimeConfig current;
+  private volatile long confirmedAtMillis;
 
   /**
    * @param prefix etcd prefix without trailing slash, e.g. {@code /apisix}
@@ -69,6 +70,24 @@ public final class ConfigStore implements ConfigSink {
   /** The config to serve now. Read it once per request. */
   public RuntimeConfig current() {
     return current;
+  }
+
+  /**
+   * Wall-clock millis at which the served config was last known to equal its source (see
+   * {@link ConfigSink#confirm}); 0 before anything was loaded. Every publish counts as a
+   * confirmation, since what it publishes was just read; a snapshot start is then dated back to
+   * the snapshot's own time by the caller.
+   */
+  public long confirmedAtMillis() {
+    return confirmedAtMillis;
+  }
+
+  @Override
+  public synchronized void confirm(ConfigOrigin origin, long revision, long atMillis) {
+    RuntimeConfig served = current;
+    if (served.origin() == origin && revision >= served.revision()) {
+      confirmedAtMillis = atMillis;
+    }
   }
 
   /** Keys whose latest value was refused, by key. */
@@ -202,6 +221,7 @@ public final class ConfigStore implements ConfigSink {
     RuntimeConfig built =
         builder.build(previous, revision, clusterId, origin, Collections.unmodifiableMap(next), touched);
     current = built;
+    confirmedAtMillis = built.appliedAtMillis();
     try {
       onPublish.accept(built);
     } catch (RuntimeException e) {

@@ -178,6 +178,20 @@ class ConfigStoreTest {
     assertNotNull(match("POST", "/hello"));
   }
 
+  @Test
+  void confirm_datesTheServedConfig_onlyForTheServedOriginAndRevision() {
+    assertEquals(0, store.confirmedAtMillis(), "nothing loaded");
+    store.replaceAll(ConfigOrigin.SNAPSHOT, 4, 7, List.of(put("/apisix/routes/1", HELLO, 4)), "baseline");
+    assertEquals(store.current().appliedAtMillis(), store.confirmedAtMillis(), "a publish confirms");
+    store.confirm(ConfigOrigin.SNAPSHOT, 4, 1_000);
+    assertEquals(1_000, store.confirmedAtMillis(), "dated back to the snapshot's write");
+    store.confirm(ConfigOrigin.ETCD, 9, 2_000);
+    store.confirm(ConfigOrigin.SNAPSHOT, 3, 2_000);
+    assertEquals(1_000, store.confirmedAtMillis(), "another origin, or an older revision, vouches for nothing");
+    store.apply(5, List.of(put("/apisix/routes/2", HELLO.replace("/hello", "/two"), 5)));
+    assertTrue(store.confirmedAtMillis() > 1_000, "a batch is confirmed as it is applied");
+  }
+
   private Match<RouteTarget> match(String method, String path) {
     return matchHost(method, path, null);
   }
