@@ -116,9 +116,9 @@ public final class Gateway implements AutoCloseable {
     Plugins plugins = new Plugins(BuiltinPlugins.create(config.pluginAttr()), config.plugins());
     ResourceCodec codec = new ResourceCodec(plugins);
     if (standalone) {
-      startStandalone(codec);
+      startStandalone(codec, plugins);
     } else {
-      startFromEtcd(proxyRole, codec);
+      startFromEtcd(proxyRole, codec, plugins);
     }
     metrics = new Metrics(store, sync, yaml, snapshotWriter, VERSION);
     try {
@@ -158,8 +158,8 @@ public final class Gateway implements AutoCloseable {
    * Standalone mode: config from {@code apisix.yaml} beside the config file, polled; no etcd
    * client, no snapshot mirror (the file is its own durable copy), no Admin API (data_plane).
    */
-  private void startStandalone(ResourceCodec codec) throws StartupException {
-    store = new ConfigStore(YamlConfigSource.PREFIX, codec, config.apisix().routerHttp(), published -> {});
+  private void startStandalone(ResourceCodec codec, Plugins plugins) throws StartupException {
+    store = new ConfigStore(YamlConfigSource.PREFIX, codec, config.apisix().routerHttp(), plugins, published -> {});
     Path dir = config.file().toAbsolutePath().getParent();
     yaml = new YamlConfigSource(dir.resolve(YamlConfigSource.FILE_NAME), store, System.getenv());
     try {
@@ -172,7 +172,7 @@ public final class Gateway implements AutoCloseable {
     yaml.start();
   }
 
-  private void startFromEtcd(boolean proxyRole, ResourceCodec codec) throws StartupException {
+  private void startFromEtcd(boolean proxyRole, ResourceCodec codec, Plugins plugins) throws StartupException {
     GatewayConfig.Deployment deployment = config.deployment();
     GatewayConfig.Etcd etcdConfig = deployment.etcd();
     snapshotWriter = snapshotWriter(deployment.configSnapshot());

@@ -180,6 +180,10 @@ final class ProxyExchange {
     HttpServerResponse response = request.response();
     if (ar.failed()) {
       Throwable cause = ar.cause();
+      if (response.closed()) {
+        log.debug("client closed the connection before {} answered {} {}", node.authority(), request.method(), view.path());
+        return;
+      }
       int status = isTimeout(cause) ? 504 : 502;
       log.error("upstream {} failed for {} {}: {} (answered {})",
           node.authority(), request.method(), view.path(), cause.getMessage(), status);
@@ -219,34 +223,24 @@ final class ProxyExchange {
     if (!out.contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
     }
-    if (run != null && run.hasBodyFilter()) {
-      relayFiltered(upstreamResponse, upstreamRequest, node);
-      return;
-    }
-    upstreamResponse
-        .pipeTo(response)
-        .onFailure(
-            e -> {
-              // stop the upstream side too, or its remaining chunks keep arriving for a dead pipe
-              upstreamRequest.reset();
-              if (response.closed()) {
-                log.debug("client closed the connection before the response from {} for {} {} was complete",
-                    node.authority(), request.method(), view.path());
-                return;
-              }
-              log.warn("response from {} for {} {} cut short: {}", node.authority(), request.method(), view.path(), e.toString());
-              if (!response.ended()) {
-                response.reset(); // a truncated body must not look complete
-              }
-            });
+    relayBody(upstreamResponse, upstreamRequest, node);
   }
 
-  /** As {@code pipeTo}, with each chunk through the plugins' body_filter; keeps back-pressure. */
-  private void relayFiltered(HttpClientResponse upstreamResponse, HttpClientRequest upstreamRequest, Node node) {
+  /**
+   * Streams the upstream body to the client with back-pressure, through the plugins'
+   * body_filter when a plugin has one. Unlike {@code pipeTo}, every write first checks that the
+   * client is still there: a client that hangs up mid-response is the normal end of many
+   * connections (load generators, browsers), not an error.
+   */
+  private void relayBody(HttpClientResponse upstreamResponse, HttpClientRequest upstreamRequest, Node node) {
     HttpServerResponse response = request.response();
+    boolean filtered = run != null && run.hasBodyFilter();
     upstreamResponse.handler(chunk -> {
-      Buffer out = run.bodyFilter(chunk, false);
-      if (out.length() > 0 && !response.ended()) {
+      if (response.closed() || response.ended()) {
+        return; // the client is gone; its close handler has reset the upstream request
+      }
+      Buffer out = filtered ? run.bodyFilter(chunk, false) : chunk;
+      if (out.length() > 0) {
         response.write(out);
         if (response.writeQueueFull()) {
           upstreamResponse.pause();
@@ -256,14 +250,23 @@ final class ProxyExchange {
     });
     upstreamResponse.exceptionHandler(e -> {
       upstreamRequest.reset();
+      if (response.closed()) {
+        log.debug("client closed the connection before the response from {} for {} {} was complete",
+            node.authority(), request.method(), view.path());
+        return;
+      }
       log.warn("response from {} for {} {} cut short: {}", node.authority(), request.method(), view.path(), e.toString());
-      if (!response.ended() && !response.closed()) {
-        response.reset();
+      if (!response.ended()) {
+        response.reset(); // a truncated body must not look complete
       }
     });
     upstreamResponse.endHandler(v -> {
       if (!response.ended() && !response.closed()) {
-        response.end(run.bodyFilter(Buffer.buffer(), true));
+        if (filtered) {
+          response.end(run.bodyFilter(Buffer.buffer(), true));
+        } else {
+          response.end();
+        }
       }
     });
   }
