@@ -27,7 +27,8 @@ import org.apigw.fallback.FallbackObjects;
 import org.apigw.fallback.FallbackUploader;
 import org.apigw.fallback.S3ObjectStore;
 import org.apigw.observability.Metrics;
-import org.apigw.plugin.PluginCatalog;
+import org.apigw.plugin.Plugins;
+import org.apigw.plugins.BuiltinPlugins;
 import org.apigw.proxy.ProxyServer;
 import org.apigw.proxy.ProxySettings;
 import org.apigw.resource.ResourceCodec;
@@ -120,13 +121,13 @@ public final class Gateway implements AutoCloseable {
       }
       refuseTakenPorts(ports);
     }
-    PluginCatalog plugins = PluginCatalog.NONE;
+    Plugins plugins = new Plugins(BuiltinPlugins.create(config.pluginAttr()), config.plugins());
     ResourceCodec codec = new ResourceCodec(plugins);
     GatewayConfig.Etcd etcdConfig = deployment.etcd();
     snapshotWriter = snapshotWriter(deployment.configSnapshot());
     store =
         new ConfigStore(
-            etcdConfig.prefix(), codec, config.apisix().routerHttp(),
+            etcdConfig.prefix(), codec, config.apisix().routerHttp(), plugins,
             published -> {
               if (snapshotWriter != null && published.origin() == ConfigOrigin.ETCD) {
                 snapshotWriter.submitLazily(() -> snapshotOf(published));
@@ -139,7 +140,8 @@ public final class Gateway implements AutoCloseable {
       SnapshotFile.Loaded snapshot = loadSnapshot(deployment.configSnapshot());
       sync =
           new EtcdConfigSync(
-              etcd, etcdConfig.prefix(), store, Duration.ofSeconds(etcdConfig.timeout()),
+              () -> EtcdClients.create(etcdConfig, false), EtcdClients.addresses(etcdConfig),
+              etcdConfig.prefix(), store, Duration.ofSeconds(etcdConfig.timeout()),
               Duration.ofSeconds(etcdConfig.resyncDelay()));
       sync.start();
       awaitConfig(etcdConfig, deployment.configSnapshot(), deployment.fallbackCp(), snapshot);

@@ -5,13 +5,14 @@ import java.util.Set;
 import org.apigw.config.ConfigException;
 import org.apigw.config.ConfigLoader;
 import org.apigw.config.LoadedConfig;
+import org.apigw.plugins.BuiltinPlugins;
 import picocli.CommandLine.Option;
 
 /** {@code -c <config.yaml>} and {@code -p <prefix dir>}, shared by every command. */
 final class ConfigOptions {
 
   /** Plugins this build contains; names in {@code plugins:} beyond these are warned about. */
-  static final Set<String> BUILTIN_PLUGINS = Set.of();
+  static final Set<String> BUILTIN_PLUGINS = BuiltinPlugins.NAMES;
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (default: conf/config.yaml)")
   Path config;

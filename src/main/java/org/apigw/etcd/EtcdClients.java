@@ -5,6 +5,10 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.File;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import javax.net.ssl.SSLException;
@@ -26,9 +30,22 @@ public final class EtcdClients {
 
   private EtcdClients() {}
 
+  /** A client whose calls wait (within their deadline) for etcd to be reachable: for the Admin API. */
   public static Client create(GatewayConfig.Etcd etcd) {
+    return create(etcd, true);
+  }
+
+  /**
+   * @param waitForReady false for the config sync loop: a call on a channel that cannot connect
+   *     fails at once, and the loop's own backoff and probing decide when to try again
+   */
+  public static Client create(GatewayConfig.Etcd etcd, boolean waitForReady) {
     ClientBuilder builder =
         Client.builder()
+            .waitForReady(waitForReady)
+            // without waiting for ready, the caller owns retries; jetcd's own (3 attempts with
+            // growing delays) would stretch one failed read to ~10 s
+            .retryMaxAttempts(waitForReady ? 2 : 0)
             .endpoints(etcd.hosts().toArray(String[]::new))
             .keepaliveTime(KEEPALIVE_TIME)
             .keepaliveTimeout(KEEPALIVE_TIMEOUT)
@@ -46,6 +63,17 @@ public final class EtcdClients {
       configureTls(builder, tls);
     }
     return builder.build();
+  }
+
+  /** host:port of each {@code deployment.etcd.host} URL, for reachability probes. */
+  public static List<InetSocketAddress> addresses(GatewayConfig.Etcd etcd) {
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    for (String host : etcd.hosts()) {
+      URI uri = URI.create(host);
+      int port = uri.getPort() > 0 ? uri.getPort() : 2379;
+      addresses.add(InetSocketAddress.createUnresolved(uri.getHost(), port));
+    }
+    return addresses;
   }
 
   private static void configureTls(ClientBuilder builder, GatewayConfig.Tls tls) {

@@ -8,6 +8,9 @@ import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apigw.store.ConfigEntry;
 import org.apigw.store.ConfigOrigin;
 import org.apigw.store.ConfigSink;
@@ -57,10 +61,16 @@ public final class EtcdConfigSync implements AutoCloseable {
 
   private static final long FIRST_BACKOFF_MILLIS = 100;
 
+  /** While etcd is unreachable, its ports are probed this often (a TCP connect, nothing sent). */
+  private static final long PROBE_MILLIS = 250;
+
+  private static final int PROBE_CONNECT_MILLIS = 200;
+
   /** Repeated failures are logged at most this often, so an etcd outage does not flood the log. */
   private static final long LOG_EVERY_MILLIS = 30_000;
 
-  private final Client client;
+  private final Supplier<Client> clients;
+  private final List<InetSocketAddress> endpoints;
   private final String prefix;
   private final ByteSequence watchPrefix;
   private final ConfigSink sink;
@@ -79,6 +89,8 @@ public final class EtcdConfigSync implements AutoCloseable {
           });
 
   // --- confined to the etcd-sync thread ---
+  private Client client;
+  private boolean probedUnreachable;
   private Watch.Watcher watcher;
   private long generation;
   private long cursor;
@@ -91,13 +103,24 @@ public final class EtcdConfigSync implements AutoCloseable {
   private volatile boolean closed;
 
   /**
+   * @param clients makes the client this loop owns; it is made again after a failed read, since
+   *     a gRPC channel that saw etcd down stays in reconnect backoff (up to minutes) after etcd is
+   *     back. Clients should not wait for ready: a read must fail fast while etcd is down.
+   * @param endpoints etcd's client addresses, probed with a plain TCP connect while etcd is
+   *     unreachable so that the next read starts as soon as etcd accepts connections again
    * @param prefix the etcd prefix without trailing slash, e.g. {@code /apisix}
    * @param rpcTimeout deadline of each range call
    * @param maxBackoff cap of the delay between failed re-reads ({@code resync_delay})
    */
   public EtcdConfigSync(
-      Client client, String prefix, ConfigSink sink, Duration rpcTimeout, Duration maxBackoff) {
-    this.client = client;
+      Supplier<Client> clients,
+      List<InetSocketAddress> endpoints,
+      String prefix,
+      ConfigSink sink,
+      Duration rpcTimeout,
+      Duration maxBackoff) {
+    this.clients = clients;
+    this.endpoints = List.copyOf(endpoints);
     this.prefix = prefix;
     this.watchPrefix = ByteSequence.from(prefix + "/", StandardCharsets.UTF_8);
     this.sink = sink;
@@ -106,7 +129,10 @@ public final class EtcdConfigSync implements AutoCloseable {
   }
 
   public void start() {
-    thread.execute(() -> resync("start"));
+    thread.execute(() -> {
+      client = clients.get();
+      resync("start");
+    });
     thread.scheduleWithFixedDelay(this::supervise, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -122,7 +148,12 @@ public final class EtcdConfigSync implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    thread.execute(this::closeWatcher);
+    thread.execute(() -> {
+      closeWatcher();
+      if (client != null) {
+        client.close();
+      }
+    });
     thread.shutdown();
     try {
       if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -168,13 +199,9 @@ public final class EtcdConfigSync implements AutoCloseable {
             prefix, failures, why, delay);
       }
       resyncScheduled = true;
-      thread.schedule(
-          () -> {
-            resyncScheduled = false;
-            readAndWatch(reason);
-          },
-          delay,
-          TimeUnit.MILLISECONDS);
+      probedUnreachable = false;
+      long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+      thread.schedule(() -> retryWhenDue(reason, due), Math.min(delay, PROBE_MILLIS), TimeUnit.MILLISECONDS);
       return;
     }
     if (clusterId != 0 && listing.clusterId() != clusterId) {
@@ -197,6 +224,41 @@ public final class EtcdConfigSync implements AutoCloseable {
     status.contact(cursor);
     startWatch();
     firstSync.complete(cursor);
+  }
+
+  /**
+   * Retries the read once the backoff is over, or sooner when etcd, unreachable until now,
+   * accepts TCP connections again: recovery after an outage then takes a probe interval, not a
+   * backoff period. The client is made anew so no gRPC reconnect backoff carries over.
+   */
+  private void retryWhenDue(String reason, long dueNanos) {
+    if (closed) {
+      return;
+    }
+    boolean reachable = anyEndpointAcceptsConnections();
+    boolean cameBack = reachable && probedUnreachable;
+    probedUnreachable |= !reachable;
+    if (!cameBack && System.nanoTime() - dueNanos < 0) {
+      thread.schedule(() -> retryWhenDue(reason, dueNanos), PROBE_MILLIS, TimeUnit.MILLISECONDS);
+      return;
+    }
+    resyncScheduled = false;
+    client.close();
+    client = clients.get();
+    readAndWatch(reason);
+  }
+
+  private boolean anyEndpointAcceptsConnections() {
+    for (InetSocketAddress endpoint : endpoints) {
+      try (Socket socket = new Socket()) {
+        // resolved per probe: a name may point elsewhere by the time etcd is back
+        socket.connect(new InetSocketAddress(endpoint.getHostString(), endpoint.getPort()), PROBE_CONNECT_MILLIS);
+        return true;
+      } catch (IOException e) {
+        // this one is down; try the next
+      }
+    }
+    return false;
   }
 
   private PrefixReader.Listing list() throws Exception {

@@ -16,17 +16,31 @@ final class ErrorPages {
       Buffer.buffer("{\"error_msg\":\"404 Route Not Found\"}\n".getBytes(StandardCharsets.UTF_8));
 
   private static final Map<Integer, String> REASONS =
-      Map.of(
-          400, "Bad Request",
-          404, "Not Found",
-          500, "Internal Server Error",
-          502, "Bad Gateway",
-          503, "Service Temporarily Unavailable",
-          504, "Gateway Time-out");
+      Map.ofEntries(
+          Map.entry(301, "Moved Permanently"),
+          Map.entry(302, "Found"),
+          Map.entry(303, "See Other"),
+          Map.entry(307, "Temporary Redirect"),
+          Map.entry(308, "Permanent Redirect"),
+          Map.entry(400, "Bad Request"),
+          Map.entry(401, "Unauthorized"),
+          Map.entry(403, "Forbidden"),
+          Map.entry(404, "Not Found"),
+          Map.entry(405, "Not Allowed"),
+          Map.entry(429, "Too Many Requests"),
+          Map.entry(500, "Internal Server Error"),
+          Map.entry(502, "Bad Gateway"),
+          Map.entry(503, "Service Temporarily Unavailable"),
+          Map.entry(504, "Gateway Time-out"));
 
   private static final Map<Integer, Buffer> PAGES = pages();
 
   private ErrorPages() {}
+
+  /** nginx's page for {@code status}, or null when nginx sends none (2xx and unusual codes). */
+  static Buffer page(int status) {
+    return PAGES.get(status);
+  }
 
   static void send(HttpServerRequest request, int status, ProxySettings settings) {
     Buffer page = PAGES.get(status);

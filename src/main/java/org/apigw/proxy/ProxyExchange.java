@@ -3,6 +3,7 @@ package org.apigw.proxy;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -46,8 +47,11 @@ final class ProxyExchange {
   private final List<Node> tried = new ArrayList<>(2);
   private final long startNanos = System.nanoTime();
   private final int retryBudget;
+  /** The request's plugins, null when it has none. */
+  private final PluginRun run;
   private MultiMap headers;
   private String uri;
+  private io.vertx.core.http.HttpMethod method;
 
   ProxyExchange(
       HttpServerRequest request,
@@ -55,8 +59,10 @@ final class ProxyExchange {
       UpstreamState upstream,
       Timeout timeout,
       HttpClient client,
-      ProxySettings settings) {
+      ProxySettings settings,
+      PluginRun run) {
     this.request = request;
+    this.run = run;
     this.view = view;
     this.upstream = upstream;
     this.timeout = timeout;
@@ -69,10 +75,27 @@ final class ProxyExchange {
 
   void start() {
     headers = upstreamHeaders();
-    String query = request.query();
-    String path = PathNormalizer.encode(view.path());
-    uri = query == null ? path : path + "?" + query;
+    if (run != null && run.upstreamUri() != null) {
+      uri = run.upstreamUri();
+    } else {
+      String query = request.query();
+      String path = PathNormalizer.encode(view.path());
+      uri = query == null ? path : path + "?" + query;
+    }
+    method =
+        run != null && run.upstreamMethod() != null
+            ? io.vertx.core.http.HttpMethod.valueOf(run.upstreamMethod())
+            : request.method();
     attempt();
+  }
+
+  /** The gateway's own answer: through the response phases when the request has plugins. */
+  private void fail(int status) {
+    if (run != null) {
+      run.respond(status, null, null);
+    } else {
+      ErrorPages.send(request, status, settings);
+    }
   }
 
   private void attempt() {
@@ -81,15 +104,23 @@ final class ProxyExchange {
       if (tried.isEmpty()) {
         log.warn("no node available in upstream {} for {} {}", describe(), request.method(), view.path());
       }
-      ErrorPages.send(request, 502, settings);
+      fail(502);
       return;
     }
     tried.add(node);
+    if (run == null) {
+      connect(node);
+    } else {
+      run.beforeProxy(() -> connect(node));
+    }
+  }
+
+  private void connect(Node node) {
     Upstream config = upstream.upstream();
     boolean https = "https".equals(config.scheme());
     RequestOptions options =
         new RequestOptions()
-            .setMethod(request.method())
+            .setMethod(method)
             .setHost(node.host())
             .setPort(node.port())
             .setURI(uri)
@@ -99,7 +130,9 @@ final class ProxyExchange {
     if (https) {
       options.setSsl(true).setSslOptions(TRUST_ALL);
     }
-    headers.set(HttpHeaders.HOST, upstreamHost(node, https));
+    headers.set(
+        HttpHeaders.HOST,
+        run != null && run.upstreamHost() != null ? run.upstreamHost() : upstreamHost(node, https));
     client.request(options).onComplete(ar -> connected(ar, node));
   }
 
@@ -113,7 +146,7 @@ final class ProxyExchange {
         return;
       }
       log.error("connect to {} failed ({}) for {} {}", node.authority(), cause.getMessage(), request.method(), view.path());
-      ErrorPages.send(request, isTimeout(cause) ? 504 : 502, settings);
+      fail(isTimeout(cause) ? 504 : 502);
       return;
     }
     HttpClientRequest upstreamRequest = ar.result();
@@ -121,6 +154,9 @@ final class ProxyExchange {
     response.closeHandler(v -> {
       if (!response.ended()) {
         upstreamRequest.reset(); // the client went away: stop the upstream work too
+      }
+      if (run != null) {
+        run.runLog();
       }
     });
     sendBody(upstreamRequest).onComplete(res -> relay(res, upstreamRequest, node));
@@ -150,7 +186,7 @@ final class ProxyExchange {
       if (response.headWritten()) {
         response.reset();
       } else {
-        ErrorPages.send(request, status, settings);
+        fail(status);
       }
       return;
     }
@@ -170,6 +206,10 @@ final class ProxyExchange {
     if (status >= 500) {
       out.set("X-APISIX-Upstream-Status", Integer.toString(status));
     }
+    if (run != null) {
+      run.headerFilter();
+      status = response.getStatusCode();
+    }
     boolean bodyless =
         request.method().name().equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200);
     if (bodyless) {
@@ -178,6 +218,10 @@ final class ProxyExchange {
     }
     if (!out.contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
+    }
+    if (run != null && run.hasBodyFilter()) {
+      relayFiltered(upstreamResponse, upstreamRequest, node);
+      return;
     }
     upstreamResponse
         .pipeTo(response)
@@ -197,12 +241,39 @@ final class ProxyExchange {
             });
   }
 
+  /** As {@code pipeTo}, with each chunk through the plugins' body_filter; keeps back-pressure. */
+  private void relayFiltered(HttpClientResponse upstreamResponse, HttpClientRequest upstreamRequest, Node node) {
+    HttpServerResponse response = request.response();
+    upstreamResponse.handler(chunk -> {
+      Buffer out = run.bodyFilter(chunk, false);
+      if (out.length() > 0 && !response.ended()) {
+        response.write(out);
+        if (response.writeQueueFull()) {
+          upstreamResponse.pause();
+          response.drainHandler(v -> upstreamResponse.resume());
+        }
+      }
+    });
+    upstreamResponse.exceptionHandler(e -> {
+      upstreamRequest.reset();
+      log.warn("response from {} for {} {} cut short: {}", node.authority(), request.method(), view.path(), e.toString());
+      if (!response.ended() && !response.closed()) {
+        response.reset();
+      }
+    });
+    upstreamResponse.endHandler(v -> {
+      if (!response.ended() && !response.closed()) {
+        response.end(run.bodyFilter(Buffer.buffer(), true));
+      }
+    });
+  }
+
   /** Request headers for the upstream: end-to-end ones plus the X-Forwarded-* set nginx/APISIX add. */
   private MultiMap upstreamHeaders() {
     MultiMap out = MultiMap.caseInsensitiveMultiMap();
-    ProxyHandler.copyEndToEnd(request.headers(), out);
+    ProxyHandler.copyEndToEnd(view.headers(), out);
     String remote = view.remoteAddr();
-    String forwardedFor = request.getHeader("X-Forwarded-For");
+    String forwardedFor = view.header("X-Forwarded-For");
     out.set("X-Forwarded-For", forwardedFor == null ? remote : forwardedFor + ", " + remote);
     out.set("X-Real-IP", remote);
     if (!out.contains("X-Forwarded-Proto")) {

@@ -1,5 +1,6 @@
 package org.apigw.proxy;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -15,7 +16,10 @@ final class ProxyRequestView implements RequestView {
   private final HttpServerRequest request;
   private final String path;
   private final String host;
-  private final String remoteAddr;
+  private String remoteAddr;
+  private String remotePort;
+  /** Request headers once a plugin changed them; until then the request's own. */
+  private MultiMap headers;
 
   ProxyRequestView(HttpServerRequest request, String path) {
     this.request = request;
@@ -45,6 +49,31 @@ final class ProxyRequestView implements RequestView {
     return remoteAddr;
   }
 
+  /** The request headers as plugins left them. */
+  MultiMap headers() {
+    return headers != null ? headers : request.headers();
+  }
+
+  /** A private copy of the request headers, made on the first change. */
+  MultiMap mutableHeaders() {
+    if (headers == null) {
+      headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+    }
+    return headers;
+  }
+
+  /** real-ip: the client address seen from now on. */
+  void setRemote(String addr, Integer port) {
+    remoteAddr = addr;
+    if (port != null) {
+      remotePort = Integer.toString(port);
+    }
+  }
+
+  String header(String name) {
+    return headers != null ? headers.get(name) : request.getHeader(name);
+  }
+
   @Override
   public String var(String name) {
     switch (name) {
@@ -57,6 +86,9 @@ final class ProxyRequestView implements RequestView {
       case "remote_addr":
         return remoteAddr;
       case "remote_port":
+        if (remotePort != null) {
+          return remotePort;
+        }
         return request.remoteAddress() == null ? null : Integer.toString(request.remoteAddress().port());
       case "request_method":
         return method();
@@ -70,7 +102,9 @@ final class ProxyRequestView implements RequestView {
       case "args":
         return request.query();
       case "http_host":
-        return request.getHeader("Host");
+        return header("Host");
+      case "is_args":
+        return request.query() == null ? "" : "?";
       default:
         break;
     }
@@ -78,7 +112,7 @@ final class ProxyRequestView implements RequestView {
       return request.getParam(name.substring(4));
     }
     if (name.startsWith("http_")) {
-      return request.getHeader(name.substring(5).replace('_', '-'));
+      return header(name.substring(5).replace('_', '-'));
     }
     if (name.startsWith("cookie_")) {
       Cookie cookie = request.getCookie(name.substring(7));

@@ -55,7 +55,7 @@ final class ProxyVerticle extends VerticleBase {
                 .setMaxInitialLineLength(65536)
                 .setMaxHeaderSize(65536),
             new PoolOptions().setHttp1MaxSize(POOL_SIZE).setMaxWaitQueueSize(-1));
-    ProxyHandler handler = new ProxyHandler(config, client, settings);
+    ProxyHandler handler = new ProxyHandler(config, client, settings, vertx);
     List<Future<HttpServer>> listening = new ArrayList<>();
     for (GatewayConfig.Listen listen : listens) {
       HttpServer server =

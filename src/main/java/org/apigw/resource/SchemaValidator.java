@@ -32,12 +32,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe: schemas are fully initialised in the constructor and networknt schemas are
  * safe to share.
  */
-final class SchemaValidator {
+public final class SchemaValidator {
 
   private static final String BASE = "classpath:schema/";
 
   private final Map<ResourceType, Schema> schemas = new EnumMap<>(ResourceType.class);
-  private final Schema pluginMeta;
+  private Schema pluginMeta;
   /** Raw schema documents by absolute IRI, to read a combinator's {@code description}. */
   private final Map<String, JsonNode> documents = new ConcurrentHashMap<>();
 
@@ -55,6 +55,40 @@ final class SchemaValidator {
     schemas.put(ResourceType.PLUGIN_CONFIGS, load(registry, "plugin_config.json"));
     schemas.put(ResourceType.GLOBAL_RULES, load(registry, "global_rule.json"));
     pluginMeta = load(registry, "common.json#/definitions/plugin_meta");
+  }
+
+  private SchemaValidator() {}
+
+  /** A compiled standalone schema whose errors read like the resource schemas' (e.g. a plugin's). */
+  @FunctionalInterface
+  public interface Check {
+    /** Empty when valid, else the message without any prefix. */
+    Optional<String> validate(JsonNode value);
+  }
+
+  /**
+   * Compiles the draft-07 schema document at {@code classpath:<resource>} (e.g. {@code
+   * plugins/cors.json}). Fails at once on a missing or malformed document: a build bug.
+   */
+  public static Check compileClasspath(ObjectMapper mapper, String resource) {
+    SchemaValidator v = new SchemaValidator();
+    String iri = "classpath:" + resource;
+    try (InputStream in = SchemaValidator.class.getResourceAsStream("/" + resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing schema resource /" + resource);
+      }
+      v.documents.put(iri, mapper.readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable schema resource /" + resource, e);
+    }
+    Schema schema = load(SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7), iri, true);
+    return value -> v.firstError(schema.validate(value));
+  }
+
+  private static Schema load(SchemaRegistry registry, String location, boolean absolute) {
+    Schema schema = registry.getSchema(SchemaLocation.of(location));
+    schema.initializeValidators();
+    return schema;
   }
 
   private static Schema load(SchemaRegistry registry, String location) {

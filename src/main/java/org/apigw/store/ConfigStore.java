@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apigw.plugin.Plugins;
 import org.apigw.resource.Decoded;
 import org.apigw.resource.ResourceCodec;
 import org.apigw.resource.ResourceType;
@@ -49,9 +50,18 @@ public final class ConfigStore implements ConfigSink {
    *     to the snapshot file
    */
   public ConfigStore(String prefix, ResourceCodec codec, String routerKind, Consumer<RuntimeConfig> onPublish) {
+    this(prefix, codec, routerKind, null, onPublish);
+  }
+
+  /**
+   * @param plugins builds the plugin chains of routes and global rules; null = no plugins (every
+   *     chain empty)
+   */
+  public ConfigStore(
+      String prefix, ResourceCodec codec, String routerKind, Plugins plugins, Consumer<RuntimeConfig> onPublish) {
     this.prefix = prefix;
     this.codec = codec;
-    this.builder = new RuntimeBuilder(routerKind);
+    this.builder = new RuntimeBuilder(routerKind, plugins);
     this.onPublish = onPublish;
     this.current = RuntimeConfig.empty(routerKind);
   }

@@ -1,5 +1,7 @@
 package org.apigw.store;
 
+import org.apigw.plugin.PluginChain;
+import org.apigw.resource.PluginConfig;
 import org.apigw.resource.Route;
 import org.apigw.resource.Service;
 
@@ -11,6 +13,19 @@ import org.apigw.resource.Service;
  * @param serviceMissing true when {@code service_id} names a service that does not exist (404)
  * @param inlineUpstream the inline upstream of the route (or, failing that, of its service)
  * @param upstreamId the upstream to look up per request when there is no inline one
+ * @param pluginConfig the route's plugin config, null when it has none or it is missing
+ * @param chain service ⊕ plugin_config ⊕ route plugins, sorted; {@link PluginChain#EMPTY} when none
  */
 public record RouteTarget(
-    Route route, Service service, boolean serviceMissing, UpstreamState inlineUpstream, String upstreamId) {}
+    Route route,
+    Service service,
+    boolean serviceMissing,
+    UpstreamState inlineUpstream,
+    String upstreamId,
+    PluginConfig pluginConfig,
+    PluginChain chain) {
+
+  RouteTarget withPlugins(PluginConfig config, PluginChain merged) {
+    return new RouteTarget(route, service, serviceMissing, inlineUpstream, upstreamId, config, merged);
+  }
+}

@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import org.apigw.plugin.PluginChain;
+import org.apigw.plugin.Plugins;
+import org.apigw.resource.GlobalRule;
+import org.apigw.resource.PluginConfig;
 import org.apigw.resource.ResourceType;
 import org.apigw.resource.Route;
 import org.apigw.resource.Service;
@@ -18,17 +22,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Derives the indexes of a {@link RuntimeConfig} from its resources, rebuilding only what the
- * changed types feed: the router when routes or services changed, balancers when upstreams did.
- * Balancer state is carried over for every upstream whose config is unchanged.
+ * changed types feed: the router (with each route's plugin chain) when routes, services or
+ * plugin configs changed, balancers when upstreams did, the global chain when global rules did.
+ * Balancer state is carried over for every upstream whose config is unchanged, and a route's
+ * chain is reused while its route, service and plugin config objects are the same.
  */
 final class RuntimeBuilder {
 
   private static final Logger log = LoggerFactory.getLogger(RuntimeBuilder.class);
 
-  private final String routerKind;
+  /** A route's chain and the resource objects it was merged from (compared by identity). */
+  record ChainMemo(Route route, Service service, PluginConfig pluginConfig, PluginChain chain) {}
 
-  RuntimeBuilder(String routerKind) {
+  private final String routerKind;
+  private final Plugins plugins;
+
+  /** @param plugins null: every chain is empty */
+  RuntimeBuilder(String routerKind, Plugins plugins) {
     this.routerKind = routerKind;
+    this.plugins = plugins;
   }
 
   RuntimeConfig build(
@@ -44,20 +56,68 @@ final class RuntimeBuilder {
             : previous.upstreamStates();
     Router<RouteTarget> router = previous.router();
     Map<String, UpstreamState> inline = previous.inlineUpstreamStates();
-    if (touched.contains(ResourceType.ROUTES) || touched.contains(ResourceType.SERVICES)) {
+    Map<String, ChainMemo> chains = previous.routeChains();
+    if (touched.contains(ResourceType.ROUTES)
+        || touched.contains(ResourceType.SERVICES)
+        || touched.contains(ResourceType.PLUGIN_CONFIGS)) {
       Map<String, UpstreamState> nextInline = new HashMap<>();
-      router = router(resources, previous.inlineUpstreamStates(), nextInline);
+      Map<String, ChainMemo> nextChains = new HashMap<>();
+      router = router(resources, previous.inlineUpstreamStates(), nextInline, previous.routeChains(), nextChains);
       inline = Map.copyOf(nextInline);
+      chains = Map.copyOf(nextChains);
     }
+    PluginChain global =
+        touched.contains(ResourceType.GLOBAL_RULES)
+            ? globalChain(resources.get(ResourceType.GLOBAL_RULES))
+            : previous.globalChain();
     return new RuntimeConfig(
-        revision, clusterId, origin, System.currentTimeMillis(), resources, router, upstreams, inline);
+        revision, clusterId, origin, System.currentTimeMillis(), resources, router, upstreams, inline,
+        global, chains);
+  }
+
+  /** Every global rule's plugins in one chain, rules in id order before the priority sort. */
+  private PluginChain globalChain(SortedMap<String, StoredResource> rules) {
+    if (plugins == null || rules.isEmpty()) {
+      return PluginChain.EMPTY;
+    }
+    List<Plugins.Source> sources = new ArrayList<>(rules.size());
+    for (StoredResource stored : rules.values()) {
+      GlobalRule rule = (GlobalRule) stored.resource();
+      sources.add(new Plugins.Source("global_rules/" + rule.id(), rule.plugins()));
+    }
+    return plugins.union(sources);
+  }
+
+  /** service ⊕ plugin_config ⊕ route, the more specific winning; reused when nothing changed. */
+  private PluginChain routeChain(
+      Route route, Service service, PluginConfig config, Map<String, ChainMemo> previous, Map<String, ChainMemo> next) {
+    if (plugins == null) {
+      return PluginChain.EMPTY;
+    }
+    ChainMemo memo = previous.get(route.id());
+    if (memo == null || memo.route() != route || memo.service() != service || memo.pluginConfig() != config) {
+      List<Plugins.Source> levels = new ArrayList<>(3);
+      if (service != null) {
+        levels.add(new Plugins.Source("services/" + service.id(), service.plugins()));
+      }
+      if (config != null) {
+        levels.add(new Plugins.Source("plugin_configs/" + config.id(), config.plugins()));
+      }
+      levels.add(new Plugins.Source("routes/" + route.id(), route.plugins()));
+      memo = new ChainMemo(route, service, config, plugins.chain(levels));
+    }
+    next.put(route.id(), memo);
+    return memo.chain();
   }
 
   private Router<RouteTarget> router(
       Map<ResourceType, SortedMap<String, StoredResource>> resources,
       Map<String, UpstreamState> previousInline,
-      Map<String, UpstreamState> nextInline) {
+      Map<String, UpstreamState> nextInline,
+      Map<String, ChainMemo> previousChains,
+      Map<String, ChainMemo> nextChains) {
     SortedMap<String, StoredResource> services = resources.get(ResourceType.SERVICES);
+    SortedMap<String, StoredResource> configs = resources.get(ResourceType.PLUGIN_CONFIGS);
     List<RouteSpec<RouteTarget>> specs = new ArrayList<>(resources.get(ResourceType.ROUTES).size());
     for (StoredResource stored : resources.get(ResourceType.ROUTES).values()) {
       Route route = (Route) stored.resource();
@@ -71,7 +131,14 @@ final class RuntimeBuilder {
         service = s == null ? null : (Service) s.resource();
         serviceMissing = s == null;
       }
-      RouteTarget target = target(route, service, serviceMissing, previousInline, nextInline);
+      PluginConfig config = null;
+      if (route.pluginConfigId() != null) {
+        StoredResource c = configs.get(route.pluginConfigId());
+        config = c == null ? null : (PluginConfig) c.resource();
+      }
+      RouteTarget target =
+          target(route, service, serviceMissing, previousInline, nextInline)
+              .withPlugins(config, routeChain(route, service, config, previousChains, nextChains));
       List<String> hosts = !route.hosts().isEmpty() || service == null ? route.hosts() : service.hosts();
       specs.add(
           new RouteSpec<>(
@@ -89,22 +156,24 @@ final class RuntimeBuilder {
       Map<String, UpstreamState> previousInline,
       Map<String, UpstreamState> nextInline) {
     if (route.upstreamId() != null) {
-      return new RouteTarget(route, service, serviceMissing, null, route.upstreamId());
+      return new RouteTarget(route, service, serviceMissing, null, route.upstreamId(), null, PluginChain.EMPTY);
     }
     if (route.upstream() != null) {
       String key = "route/" + route.id();
       return new RouteTarget(
-          route, service, serviceMissing, inline(key, route.upstream(), previousInline, nextInline), null);
+          route, service, serviceMissing, inline(key, route.upstream(), previousInline, nextInline), null, null,
+          PluginChain.EMPTY);
     }
     if (service != null && service.upstreamId() != null) {
-      return new RouteTarget(route, service, false, null, service.upstreamId());
+      return new RouteTarget(route, service, false, null, service.upstreamId(), null, PluginChain.EMPTY);
     }
     if (service != null && service.upstream() != null) {
       String key = "service/" + service.id();
       return new RouteTarget(
-          route, service, false, inline(key, service.upstream(), previousInline, nextInline), null);
+          route, service, false, inline(key, service.upstream(), previousInline, nextInline), null, null,
+          PluginChain.EMPTY);
     }
-    return new RouteTarget(route, service, serviceMissing, null, null);
+    return new RouteTarget(route, service, serviceMissing, null, null, null, PluginChain.EMPTY);
   }
 
   private static UpstreamState inline(

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apigw.plugin.PluginChain;
 import org.apigw.resource.PluginConfig;
 import org.apigw.resource.Resource;
 import org.apigw.resource.ResourceType;
@@ -28,6 +29,8 @@ public final class RuntimeConfig {
   private final Router<RouteTarget> router;
   private final Map<String, UpstreamState> upstreams;
   private final Map<String, UpstreamState> inlineUpstreams;
+  private final PluginChain globalChain;
+  private final Map<String, RuntimeBuilder.ChainMemo> routeChains;
 
   RuntimeConfig(
       long revision,
@@ -37,7 +40,9 @@ public final class RuntimeConfig {
       Map<ResourceType, SortedMap<String, StoredResource>> resources,
       Router<RouteTarget> router,
       Map<String, UpstreamState> upstreams,
-      Map<String, UpstreamState> inlineUpstreams) {
+      Map<String, UpstreamState> inlineUpstreams,
+      PluginChain globalChain,
+      Map<String, RuntimeBuilder.ChainMemo> routeChains) {
     this.revision = revision;
     this.clusterId = clusterId;
     this.origin = origin;
@@ -46,6 +51,8 @@ public final class RuntimeConfig {
     this.router = router;
     this.upstreams = upstreams;
     this.inlineUpstreams = inlineUpstreams;
+    this.globalChain = globalChain;
+    this.routeChains = routeChains;
   }
 
   static RuntimeConfig empty(String routerKind) {
@@ -55,7 +62,8 @@ public final class RuntimeConfig {
     }
     return new RuntimeConfig(
         0, 0, ConfigOrigin.NONE, 0, Collections.unmodifiableMap(none),
-        Router.build(routerKind, java.util.List.of()), Map.of(), Map.of());
+        Router.build(routerKind, java.util.List.of()), Map.of(), Map.of(),
+        PluginChain.EMPTY, Map.of());
   }
 
   /** The etcd revision this config reflects (for a snapshot start, the snapshot's revision). */
@@ -77,6 +85,15 @@ public final class RuntimeConfig {
 
   public Router<RouteTarget> router() {
     return router;
+  }
+
+  /** All global rules' plugins, built once per change of the global rules. */
+  public PluginChain globalChain() {
+    return globalChain;
+  }
+
+  Map<String, RuntimeBuilder.ChainMemo> routeChains() {
+    return routeChains;
   }
 
   /** Accepted keys of one type, by id, sorted. */

@@ -10,6 +10,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.GetOption;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apigw.store.ConfigEntry;
 import org.apigw.store.ConfigOrigin;
 import org.apigw.store.ConfigSink;
@@ -40,7 +42,6 @@ class EtcdConfigSyncTest {
 
   private final RecordingSink sink = new RecordingSink();
   private Client direct;
-  private Client viaProxy;
   private TcpProxy proxy;
   private EtcdConfigSync sync;
   private String prefix;
@@ -50,19 +51,23 @@ class EtcdConfigSyncTest {
     prefix = "/t" + System.nanoTime();
     direct = Client.builder().endpoints(ETCD.etcd().endpoint()).build();
     proxy = TcpProxy.to("127.0.0.1", ETCD.etcd().clientPort());
-    viaProxy =
-        Client.builder()
-            .endpoints(proxy.endpoint())
-            .keepaliveTime(Duration.ofSeconds(10))
-            .keepaliveTimeout(Duration.ofSeconds(5))
-            .build();
-    sync = new EtcdConfigSync(viaProxy, prefix, sink, Duration.ofSeconds(3), Duration.ofSeconds(1));
+    Supplier<Client> viaProxy =
+        () ->
+            Client.builder()
+                .endpoints(proxy.endpoint())
+                .keepaliveTime(Duration.ofSeconds(10))
+                .keepaliveTimeout(Duration.ofSeconds(5))
+                .waitForReady(false)
+                .build();
+    sync =
+        new EtcdConfigSync(
+            viaProxy, List.of(InetSocketAddress.createUnresolved("127.0.0.1", proxy.port())), prefix, sink,
+            Duration.ofSeconds(3), Duration.ofSeconds(1));
   }
 
   @AfterEach
   void tearDown() {
     sync.close();
-    viaProxy.close();
     direct.close();
     proxy.close();
   }
@@ -120,6 +125,23 @@ class EtcdConfigSyncTest {
     Map<String, Long> resyncs = new TreeMap<>(sync.status().resyncs());
     resyncs.remove("start");
     assertTrue(!resyncs.isEmpty(), "a full re-read after the cut: " + sync.status().resyncs());
+  }
+
+  @Test
+  void longOutage_isOverWithinSeconds_ofEtcdAcceptingConnectionsAgain() throws Exception {
+    sync.start();
+    sync.firstSync().get(20, TimeUnit.SECONDS);
+    proxy.cut();
+    // long enough for gRPC's reconnect backoff to grow past ten seconds on a reused channel
+    long cutUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
+    Deadline.await(Duration.ofSeconds(30), "25 s of outage", () -> System.nanoTime() > cutUntil);
+    put("/routes/written-during-outage", "{}").get(5, TimeUnit.SECONDS);
+    long restored = System.nanoTime();
+    proxy.restore();
+    awaitConverged();
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restored);
+    System.out.println("[EtcdConfigSyncTest] converged " + millis + " ms after a 25 s outage ended");
+    assertTrue(millis < 5000, "converged " + millis + " ms after the outage ended");
   }
 
   @Test

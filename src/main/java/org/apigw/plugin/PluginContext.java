@@ -1,0 +1,86 @@
+package org.apigw.plugin;
+
+import io.vertx.core.Future;
+import org.apigw.expr.VarResolver;
+
+/**
+ * One request as plugins see it, on its event loop. Reads go through APISIX variable names
+ * ({@link #var}); writes change what goes upstream (uri, method, Host, headers) or, from
+ * {@code header_filter} on, what goes back to the client.
+ *
+ * <p>Request header writes are visible to later plugins ({@code http_*} vars) and to the
+ * upstream. Confined to the request's event loop: never keep a reference past the request.
+ */
+public interface PluginContext extends VarResolver {
+
+  // ---- request --------------------------------------------------------------------------------
+
+  /** Upper-case method of the client request. */
+  String method();
+
+  /** Normalized path ({@code $uri}), without query. */
+  String uri();
+
+  /** Raw query string ({@code $args}) or null. */
+  String query();
+
+  /** {@code http} or {@code https}. */
+  String scheme();
+
+  /** Client address ({@code $remote_addr}); changed by {@link #setRemoteAddr}. */
+  String remoteAddr();
+
+  /** real-ip: replaces {@code $remote_addr} (and {@code $remote_port} when port is not null). */
+  void setRemoteAddr(String ip, Integer port);
+
+  /** First value of a request header (case-insensitive), or null. */
+  String header(String name);
+
+  void setHeader(String name, String value);
+
+  void addHeader(String name, String value);
+
+  void removeHeader(String name);
+
+  // ---- upstream request -----------------------------------------------------------------------
+
+  /** The path and query sent upstream, already encoded (e.g. {@code /a%20b?x=1}). */
+  void setUpstreamUri(String pathAndQuery);
+
+  /** The method sent upstream. */
+  void setUpstreamMethod(String method);
+
+  /** The Host header sent upstream, overriding the upstream's {@code pass_host}. */
+  void setUpstreamHost(String host);
+
+  // ---- response (header_filter and later) -----------------------------------------------------
+
+  /** Status of the response being sent; 0 before {@code header_filter}. */
+  int status();
+
+  void setStatus(int status);
+
+  String responseHeader(String name);
+
+  void setResponseHeader(String name, String value);
+
+  void addResponseHeader(String name, String value);
+
+  void removeResponseHeader(String name);
+
+  // ---- misc -----------------------------------------------------------------------------------
+
+  /** Per-request value a plugin keeps between its phases (e.g. a generated id); null if unset. */
+  Object attr(String key);
+
+  void attr(String key, Object value);
+
+  /**
+   * The owner of the plugin entry now running: resource key plus raw conf, e.g. for {@link
+   * PluginState}. Stable across revisions while the owner's conf for this plugin is unchanged.
+   */
+  PluginState.Key stateKey();
+
+  /** Completes after {@code millis} on this request's event loop. */
+  Future<Void> timer(long millis);
+}

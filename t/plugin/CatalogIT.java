@@ -1,0 +1,86 @@
+package plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import lib.Http;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The plugin list, unknown plugins, bad confs, _meta.disable, global rules and plugin configs. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CatalogIT extends PluginITBase {
+
+  @Test
+  void pluginsList_namesTheBuiltInsOfTheDefaultList() {
+    Http.Response r = gw.admin("GET", "/plugins/list", null);
+    assertEquals(200, r.status(), r.toString());
+    String list = r.body();
+    for (String name : new String[] {"real-ip", "request-id", "proxy-rewrite", "redirect", "uri-blocker"}) {
+      assertTrue(list.contains("\"" + name + "\""), list);
+    }
+  }
+
+  @Test
+  void unknownPlugin_andBadConf_areRefusedByTheAdminApi() {
+    assertAdminError("/routes/u", "{\"uri\":\"/u\",\"plugins\":{\"key-auth\":{}}," + upstream() + "}", "unknown plugin [key-auth]");
+    assertAdminError(
+        "/routes/u", "{\"uri\":\"/u\",\"plugins\":{\"ip-restriction\":{\"whitelist\":[\"1.2.3.4\"],\"response_code\":500}}," + upstream() + "}",
+        "failed to check the configuration of plugin ip-restriction err: property \"response_code\" validation failed: expected 500 to be at most 404");
+  }
+
+  @Test
+  void badConfWrittenStraightToEtcd_isRefusedPerKey_lastGoodKeepsServing() {
+    route("keep", "/keep", "{\"proxy-rewrite\":{\"uri\":\"/rewritten\"}}");
+    eventually(() -> gw.get("/keep"), 200);
+    ETCD.etcd().etcdctl("put", "/apisix/routes/keep",
+        "{\"uri\":\"/keep\",\"plugins\":{\"proxy-rewrite\":{\"uri\":\"no-slash\"}}," + upstream() + "}");
+    ETCD.etcd().etcdctl("put", "/apisix/routes/other", "{\"uri\":\"/other\"," + upstream() + "}");
+    eventually(() -> gw.get("/other"), 200);
+    assertEquals("/rewritten", gw.get("/keep").json().path("path").asText());
+  }
+
+  @Test
+  void metaDisable_turnsAPluginOff() {
+    route("dis", "/dis", "{\"uri-blocker\":{\"block_rules\":[\"dis\"],\"_meta\":{\"disable\":true}}}");
+    eventually(() -> gw.get("/dis"), 200);
+  }
+
+  @Test
+  void globalRule_runsOnMatchedAndUnmatchedRequests_andItsChangeTakesEffect() {
+    gw.put("/global_rules/g1", "{\"plugins\":{\"uri-blocker\":{\"block_rules\":[\"^/evil\"],\"rejected_msg\":\"global\"}}}");
+    Http.Response r = eventually(() -> gw.get("/evil-unmatched"), 403);
+    assertEquals("{\"error_msg\":\"global\"}", r.body());
+    route("gr", "/evil-route", "{}");
+    eventually(() -> gw.get("/evil-route"), 403);
+    assertEquals(404, gw.get("/nothing-here").status());
+    gw.put("/global_rules/g1", "{\"plugins\":{\"uri-blocker\":{\"block_rules\":[\"^/nothing\"]}}}");
+    eventually(() -> gw.get("/evil-route"), 200);
+    eventually(() -> gw.get("/nothing-here"), 403);
+    gw.delete("/global_rules/g1");
+    eventually(() -> gw.get("/nothing-here"), 404);
+  }
+
+  @Test
+  void pluginConfig_addsWhatTheRouteLacks_andItsChangeTakesEffect() {
+    gw.put("/plugin_configs/pc1", "{\"plugins\":{\"uri-blocker\":{\"block_rules\":[\"blocked\"]},"
+        + "\"proxy-rewrite\":{\"uri\":\"/from-pc\"}}}");
+    gw.put("/routes/pc", "{\"uri\":\"/pc/*\",\"plugin_config_id\":\"pc1\",\"plugins\":{\"proxy-rewrite\":{\"uri\":\"/from-route\"}},"
+        + upstream() + "}");
+    Http.Response ok = eventually(() -> gw.get("/pc/x"), 200);
+    assertEquals("/from-route", ok.json().path("path").asText());
+    eventually(() -> gw.get("/pc/blocked"), 403);
+    gw.put("/plugin_configs/pc1", "{\"plugins\":{\"uri-blocker\":{\"block_rules\":[\"other\"]}}}");
+    eventually(() -> gw.get("/pc/blocked"), 200);
+    eventually(() -> gw.get("/pc/other"), 403);
+  }
+
+  @Test
+  void rejection_isLoggedAsAPISIXDoes() {
+    route("log", "/logged", "{\"uri-blocker\":{\"block_rules\":[\"logged\"]}}");
+    eventually(() -> gw.get("/logged"), 403);
+    org.apigw.testing.Deadline.await(
+        CONVERGE, "the warn line", () -> gw.log().contains("uri-blocker exits with http status code 403"));
+  }
+}
