@@ -120,7 +120,11 @@ class FallbackIT {
       assertTrue(p.path("object").asText().startsWith("apisix/config-" + revision + "-"), p.toString());
       assertTrue(p.path("entry_count").asLong() >= 7, "routes, upstream, service: " + p);
 
-      // nothing changes in etcd: the next dumps are skipped, not uploaded again
+      // nothing changes in etcd: the next dumps are skipped, not uploaded again. (The counters
+      // move once the upload has finished, old copies pruned, a moment after the pointer.)
+      long dumped = revision;
+      Deadline.await(Duration.ofSeconds(10), "the dump counted",
+          () -> metric(cp, "apisix_fallback_cp_revision") == dumped);
       long uploads = metric(cp, "apisix_fallback_cp_uploads_total");
       long skipped = metric(cp, "apisix_fallback_cp_unchanged_total");
       Deadline.await(Duration.ofSeconds(10), "two skipped dumps",
