@@ -21,6 +21,11 @@ import org.apigw.config.GatewayConfig;
 import org.apigw.control.ControlApi;
 import org.apigw.etcd.EtcdClients;
 import org.apigw.etcd.EtcdConfigSync;
+import org.apigw.etcd.PrefixReader;
+import org.apigw.fallback.FallbackException;
+import org.apigw.fallback.FallbackObjects;
+import org.apigw.fallback.FallbackUploader;
+import org.apigw.fallback.S3ObjectStore;
 import org.apigw.observability.Metrics;
 import org.apigw.plugin.Plugins;
 import org.apigw.plugins.BuiltinPlugins;
@@ -46,11 +51,13 @@ import org.slf4j.LoggerFactory;
  * according to {@code deployment.role}, and owns their lifecycle.
  *
  * <p>Start-up order in etcd mode: read etcd within {@code startup_timeout}; failing that, load
- * the local snapshot and serve it while etcd keeps being retried; failing that too, refuse to
- * start. In standalone mode ({@code config_provider: yaml}) the config comes from
- * {@code apisix.yaml} beside the config file and no etcd client exists; a file that cannot be
- * loaded at start refuses the start. Either way the proxy port opens only once some config is
- * loaded.
+ * the local snapshot and serve it while etcd keeps being retried; failing that, the control
+ * plane's copy in object storage ({@code deployment.fallback_cp}), likewise; failing that too,
+ * refuse to start, saying why each source failed. In standalone mode ({@code config_provider:
+ * yaml}) the config comes from {@code apisix.yaml} beside the config file and no etcd client
+ * exists; a file that cannot be loaded at start refuses the start. Either way the proxy port
+ * opens only once some config is loaded. A control plane with {@code fallback_cp} dumps the
+ * etcd prefix to object storage.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -72,6 +79,8 @@ public final class Gateway implements AutoCloseable {
   private AdminApi admin;
   private ControlApi control;
   private Metrics metrics;
+  private S3ObjectStore objectStore;
+  private FallbackUploader fallbackUploader;
   private String snapshotProblem = "";
 
   public Gateway(GatewayConfig config, Path prefixDir) {
@@ -120,7 +129,7 @@ public final class Gateway implements AutoCloseable {
     } else {
       startFromEtcd(proxyRole, codec, plugins);
     }
-    metrics = new Metrics(store, sync, yaml, snapshotWriter, VERSION);
+    metrics = new Metrics(store, sync, yaml, snapshotWriter, fallbackUploader, VERSION);
     try {
       if (proxyRole) {
         proxy = new ProxyServer(vertx);
@@ -195,13 +204,21 @@ public final class Gateway implements AutoCloseable {
               etcdConfig.prefix(), store, Duration.ofSeconds(etcdConfig.timeout()),
               Duration.ofSeconds(etcdConfig.resyncDelay()));
       sync.start();
-      awaitConfig(etcdConfig, deployment.configSnapshot(), snapshot);
+      awaitConfig(etcdConfig, deployment.configSnapshot(), deployment.fallbackCp(), snapshot);
+    } else if (deployment.fallbackCp() != null) {
+      startFallbackDump(etcdConfig, deployment.fallbackCp());
     }
   }
 
-  /** Waits for etcd's first full read; on timeout serves the snapshot already loaded, if any. */
+  /**
+   * Waits for etcd's first full read; on timeout serves the snapshot already loaded, or else the
+   * copy in object storage; with neither, refuses to start naming why each source failed.
+   */
   private void awaitConfig(
-      GatewayConfig.Etcd etcdConfig, GatewayConfig.ConfigSnapshot snapshotConfig, SnapshotFile.Loaded snapshot)
+      GatewayConfig.Etcd etcdConfig,
+      GatewayConfig.ConfigSnapshot snapshotConfig,
+      GatewayConfig.FallbackCp fallbackCp,
+      SnapshotFile.Loaded snapshot)
       throws StartupException {
     try {
       sync.firstSync().get(etcdConfig.startupTimeout(), TimeUnit.SECONDS);
@@ -218,20 +235,63 @@ public final class Gateway implements AutoCloseable {
     String why =
         "etcd " + etcdConfig.hosts() + " did not answer within startup_timeout ("
             + etcdConfig.startupTimeout() + " s)" + (etcdError.isEmpty() ? "" : ": " + etcdError);
-    if (!snapshotConfig.enable()) {
-      throw new StartupException(why + "; the config snapshot is disabled (deployment.config_snapshot.enable), refusing to start");
+    if (snapshot != null) {
+      if (store.current().origin() != ConfigOrigin.SNAPSHOT) {
+        return; // etcd answered just after the deadline
+      }
+      SnapshotData data = snapshot.data();
+      long age = Duration.between(data.writtenAt(), Instant.now()).toSeconds();
+      log.warn(
+          "{}; serving the config snapshot {} (revision {}, {} keys, written {} s ago) and retrying etcd in the background",
+          why, snapshot.source(), data.revision(), data.entries().size(), age);
+      return;
     }
-    if (snapshot == null) {
-      throw new StartupException(why + "; no usable config snapshot: " + snapshotProblem + "; refusing to start");
+    String snapshotWhy =
+        snapshotConfig.enable()
+            ? "no usable config snapshot: " + snapshotProblem
+            : "the config snapshot is disabled (deployment.config_snapshot.enable)";
+    if (fallbackCp == null) {
+      throw new StartupException(
+          why + "; " + snapshotWhy
+              + "; no fallback in object storage (deployment.fallback_cp is not configured); refusing to start");
     }
-    if (store.current().origin() != ConfigOrigin.SNAPSHOT) {
-      return; // etcd answered just after the deadline
+    FallbackObjects.Fetched fetched;
+    try (S3ObjectStore s3 = S3ObjectStore.create(fallbackCp.awsS3())) {
+      log.warn("{}; {}; reading the fallback config from object storage", why, snapshotWhy);
+      fetched = new FallbackObjects(s3, etcdConfig.prefix()).download();
+    } catch (FallbackException | RuntimeException e) {
+      throw new StartupException(
+          why + "; " + snapshotWhy + "; no usable fallback config in object storage: " + e.getMessage()
+              + "; refusing to start");
     }
-    SnapshotData data = snapshot.data();
+    SnapshotData data = fetched.data();
+    store.replaceAll(
+        ConfigOrigin.FALLBACK, data.revision(), data.clusterId(), configEntries(data), "object-storage fallback");
+    store.confirm(ConfigOrigin.FALLBACK, data.revision(), data.writtenAt().toEpochMilli());
+    if (store.current().origin() != ConfigOrigin.FALLBACK) {
+      return; // etcd answered meanwhile
+    }
     long age = Duration.between(data.writtenAt(), Instant.now()).toSeconds();
     log.warn(
-        "{}; serving the config snapshot {} (revision {}, {} keys, written {} s ago) and retrying etcd in the background",
-        why, snapshot.source(), data.revision(), data.entries().size(), age);
+        "serving the fallback config {} (revision {}, {} keys, dumped {} s ago) and retrying etcd in the background",
+        fetched.object(), data.revision(), data.entries().size(), age);
+  }
+
+  /** Control plane: dump the etcd prefix to object storage now and every interval. */
+  private void startFallbackDump(GatewayConfig.Etcd etcdConfig, GatewayConfig.FallbackCp fallbackCp) {
+    objectStore = S3ObjectStore.create(fallbackCp.awsS3());
+    Duration rpcTimeout = Duration.ofSeconds(etcdConfig.timeout());
+    fallbackUploader =
+        new FallbackUploader(
+            new FallbackObjects(objectStore, etcdConfig.prefix()),
+            () -> PrefixReader.read(etcd, etcdConfig.prefix(), rpcTimeout),
+            Duration.ofSeconds(fallbackCp.interval()),
+            java.time.Clock.systemUTC());
+    fallbackUploader.start();
+    log.info(
+        "dumping {} to {} every {} s", etcdConfig.prefix(),
+        objectStore.describe(new FallbackObjects(objectStore, etcdConfig.prefix()).pointerKey()),
+        fallbackCp.interval());
   }
 
   /** Reads the snapshot into the store (origin snapshot), or returns null saying why not. */
@@ -252,16 +312,20 @@ public final class Gateway implements AutoCloseable {
       log.warn("config snapshot: {}", problem);
     }
     SnapshotData data = loaded.data();
+    store.replaceAll(ConfigOrigin.SNAPSHOT, data.revision(), data.clusterId(), configEntries(data), "start-up baseline");
+    // the snapshot's revision was last known current when it was written, not now
+    store.confirm(ConfigOrigin.SNAPSHOT, data.revision(), data.writtenAt().toEpochMilli());
+    return loaded;
+  }
+
+  private static List<ConfigEntry> configEntries(SnapshotData data) {
     List<ConfigEntry> entries = new ArrayList<>(data.entries().size());
     for (SnapshotEntry entry : data.entries()) {
       entries.add(
           new ConfigEntry(
               entry.key(), entry.value().getBytes(StandardCharsets.UTF_8), entry.createRevision(), entry.modRevision()));
     }
-    store.replaceAll(ConfigOrigin.SNAPSHOT, data.revision(), data.clusterId(), entries, "start-up baseline");
-    // the snapshot's revision was last known current when it was written, not now
-    store.confirm(ConfigOrigin.SNAPSHOT, data.revision(), data.writtenAt().toEpochMilli());
-    return loaded;
+    return entries;
   }
 
   private SnapshotWriter snapshotWriter(GatewayConfig.ConfigSnapshot snapshot) {
@@ -350,6 +414,12 @@ public final class Gateway implements AutoCloseable {
     }
     if (yaml != null) {
       yaml.close();
+    }
+    if (fallbackUploader != null) {
+      fallbackUploader.close();
+    }
+    if (objectStore != null) {
+      objectStore.close();
     }
     if (snapshotWriter != null) {
       snapshotWriter.close(); // flushes the latest applied revision

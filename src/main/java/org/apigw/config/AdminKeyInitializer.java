@@ -298,7 +298,7 @@ public final class AdminKeyInitializer {
     GatewayConfig.Deployment d = c.deployment();
     GatewayConfig.Deployment deployment =
         new GatewayConfig.Deployment(
-            d.role(), d.configProvider(), admin, d.etcd(), d.configSnapshot());
+            d.role(), d.configProvider(), admin, d.etcd(), d.configSnapshot(), d.fallbackCp());
     return new GatewayConfig(c.file(), tree, c.apisix(), deployment, c.plugins(), c.pluginAttr());
   }
 

@@ -123,7 +123,8 @@ final class ConfigReader {
     boolean needsEtcd = "etcd".equals(provider);
     GatewayConfig.Etcd etcd = readEtcd(needsEtcd);
     GatewayConfig.ConfigSnapshot snapshot = readSnapshot();
-    return new GatewayConfig.Deployment(role, provider, admin, etcd, snapshot);
+    GatewayConfig.FallbackCp fallback = readFallbackCp();
+    return new GatewayConfig.Deployment(role, provider, admin, etcd, snapshot, fallback);
   }
 
   private GatewayConfig.Admin readAdmin(boolean served) {
@@ -249,6 +250,39 @@ final class ConfigReader {
       }
     }
     return new GatewayConfig.ConfigSnapshot(enable, path, minInterval);
+  }
+
+  /** Null (off) unless a resource bucket or any credential or endpoint is set. */
+  private GatewayConfig.FallbackCp readFallbackCp() {
+    String base = "deployment->fallback_cp";
+    String s3 = base + "->aws_s3";
+    JsonNode node = node(s3);
+    String accessKey = text(node, "access_key");
+    String secretKey = text(node, "secret_key");
+    String bucket = text(node, "resource_bucket");
+    String endpoint = text(node, "endpoint");
+    if (bucket == null && accessKey == null && secretKey == null && endpoint == null) {
+      return null;
+    }
+    if (bucket == null || bucket.isBlank()) {
+      problems.at(s3 + "->resource_bucket", "is required when fallback_cp is configured");
+    }
+    if (accessKey == null || accessKey.isEmpty()) {
+      problems.at(s3 + "->access_key", "is required when fallback_cp is configured");
+    }
+    if (secretKey == null || secretKey.isEmpty()) {
+      problems.at(s3 + "->secret_key", "is required when fallback_cp is configured");
+    }
+    String region = text(node, "region");
+    if (region == null || region.isBlank()) {
+      problems.at(s3 + "->region", "is required when fallback_cp is configured");
+    }
+    if (endpoint != null) {
+      checkUrl(endpoint, s3 + "->endpoint");
+    }
+    int interval = intAtLeast(base + "->interval", 1);
+    return new GatewayConfig.FallbackCp(
+        new GatewayConfig.AwsS3(accessKey, secretKey, region, bucket, endpoint), interval);
   }
 
   /** Returns the URL's scheme, or null after reporting a problem. */

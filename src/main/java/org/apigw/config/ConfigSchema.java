@@ -83,7 +83,12 @@ final class ConfigSchema {
           Map.entry("deployment->etcd->tls->cert", of(null, Kind.STRING)),
           Map.entry("deployment->etcd->tls->key", of(null, Kind.STRING)),
           Map.entry("deployment->etcd->tls->ca_cert", of(null, Kind.STRING)),
-          Map.entry("deployment->etcd->tls->sni", of(null, Kind.STRING)));
+          Map.entry("deployment->etcd->tls->sni", of(null, Kind.STRING)),
+          Map.entry("deployment->fallback_cp->aws_s3->access_key", of(null, Kind.STRING)),
+          Map.entry("deployment->fallback_cp->aws_s3->secret_key", of(null, Kind.STRING)),
+          Map.entry("deployment->fallback_cp->aws_s3->config_bucket", of(null, Kind.STRING)),
+          Map.entry("deployment->fallback_cp->aws_s3->resource_bucket", of(null, Kind.STRING)),
+          Map.entry("deployment->fallback_cp->aws_s3->endpoint", of(null, Kind.STRING)));
 
   private static Expect of(JsonNode template, Kind first, Kind... rest) {
     return new Expect(EnumSet.of(first, rest), template);

@@ -49,9 +49,15 @@ public record GatewayConfig(
   /**
    * @param role traditional, control_plane or data_plane
    * @param configProvider {@code role_<role>.config_provider}: etcd (or yaml for data_plane)
+   * @param fallbackCp null when {@code fallback_cp.aws_s3.resource_bucket} is not set
    */
   public record Deployment(
-      String role, String configProvider, Admin admin, Etcd etcd, ConfigSnapshot configSnapshot) {}
+      String role,
+      String configProvider,
+      Admin admin,
+      Etcd etcd,
+      ConfigSnapshot configSnapshot,
+      FallbackCp fallbackCp) {}
 
   /**
    * {@code deployment.admin}.
@@ -98,4 +104,28 @@ public record GatewayConfig(
    * @param minIntervalMs coalescing window: at most one write per interval under bursts
    */
   public record ConfigSnapshot(boolean enable, String path, long minIntervalMs) {}
+
+  /**
+   * {@code deployment.fallback_cp}: a copy of the config in S3-compatible object storage. A
+   * control plane dumps the etcd prefix to it every {@code interval} seconds; a data plane that
+   * reaches neither etcd nor a usable local snapshot at start serves it.
+   *
+   * @param interval seconds between dumps (API7 has {@code cron_spec: '@every 1m'})
+   */
+  public record FallbackCp(AwsS3 awsS3, int interval) {}
+
+  /**
+   * {@code deployment.fallback_cp.aws_s3}.
+   *
+   * @param endpoint null for AWS S3; otherwise an S3-compatible server, addressed path-style
+   */
+  public record AwsS3(
+      String accessKey, String secretKey, String region, String resourceBucket, String endpoint) {
+    /** Never prints the secret key. */
+    @Override
+    public String toString() {
+      return "AwsS3[accessKey=" + accessKey + ", secretKey=***, region=" + region
+          + ", resourceBucket=" + resourceBucket + ", endpoint=" + endpoint + "]";
+    }
+  }
 }

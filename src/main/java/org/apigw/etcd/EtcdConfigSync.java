@@ -5,8 +5,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -16,16 +14,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apigw.store.ConfigEntry;
@@ -54,9 +49,6 @@ import org.slf4j.LoggerFactory;
 public final class EtcdConfigSync implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EtcdConfigSync.class);
-
-  /** Keys per range page; pages are read at one pinned revision. */
-  private static final int PAGE_SIZE = 1000;
 
   /** An idle watch is asked for a progress report this often. */
   private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -191,7 +183,7 @@ public final class EtcdConfigSync implements AutoCloseable {
     if (closed) {
       return;
     }
-    Listing listing;
+    PrefixReader.Listing listing;
     try {
       listing = list();
     } catch (Exception e) {
@@ -212,22 +204,22 @@ public final class EtcdConfigSync implements AutoCloseable {
       thread.schedule(() -> retryWhenDue(reason, due), Math.min(delay, PROBE_MILLIS), TimeUnit.MILLISECONDS);
       return;
     }
-    if (clusterId != 0 && listing.clusterId != clusterId) {
+    if (clusterId != 0 && listing.clusterId() != clusterId) {
       log.error(
           "etcd cluster id changed from {} to {}: following the new cluster and replacing every key with its content ({} keys)",
-          Long.toHexString(clusterId), Long.toHexString(listing.clusterId), listing.entries.size());
-    } else if (listing.revision < cursor) {
+          Long.toHexString(clusterId), Long.toHexString(listing.clusterId()), listing.entries().size());
+    } else if (listing.revision() < cursor) {
       log.error(
           "etcd revision went backwards from {} to {} (restored or wiped etcd): replacing every key with its content ({} keys)",
-          cursor, listing.revision, listing.entries.size());
+          cursor, listing.revision(), listing.entries().size());
     }
     if (failures > 0) {
-      log.info("etcd answered again after {} failed attempts; reconciling with revision {}", failures, listing.revision);
+      log.info("etcd answered again after {} failed attempts; reconciling with revision {}", failures, listing.revision());
     }
     failures = 0;
-    applySafely(() -> sink.replaceAll(ConfigOrigin.ETCD, listing.revision, listing.clusterId, listing.entries, reason));
-    clusterId = listing.clusterId;
-    cursor = listing.revision;
+    applySafely(() -> sink.replaceAll(ConfigOrigin.ETCD, listing.revision(), listing.clusterId(), listing.entries(), reason));
+    clusterId = listing.clusterId();
+    cursor = listing.revision();
     status.resetRevision(cursor);
     status.contact(cursor);
     startWatch();
@@ -269,46 +261,8 @@ public final class EtcdConfigSync implements AutoCloseable {
     return false;
   }
 
-  private record Listing(long revision, long clusterId, List<ConfigEntry> entries) {}
-
-  /** Reads the whole prefix page by page, every page pinned to the first page's revision. */
-  private Listing list() throws Exception {
-    ByteSequence end = prefixEnd(watchPrefix);
-    ByteSequence from = watchPrefix;
-    long revision = 0;
-    long cluster = 0;
-    List<ConfigEntry> entries = new ArrayList<>();
-    while (true) {
-      GetOption.Builder option = GetOption.builder().withRange(end).withLimit(PAGE_SIZE);
-      if (revision > 0) {
-        option.withRevision(revision);
-      }
-      GetResponse page = await(client.getKVClient().get(from, option.build()));
-      if (revision == 0) {
-        revision = page.getHeader().getRevision();
-        cluster = page.getHeader().getClusterId();
-      }
-      List<KeyValue> kvs = page.getKvs();
-      for (KeyValue kv : kvs) {
-        entries.add(toEntry(kv));
-      }
-      if (!page.isMore() || kvs.isEmpty()) {
-        return new Listing(revision, cluster, entries);
-      }
-      byte[] last = kvs.get(kvs.size() - 1).getKey().getBytes();
-      from = ByteSequence.from(Arrays.copyOf(last, last.length + 1)); // next key after last
-    }
-  }
-
-  private <T> T await(CompletableFuture<T> call) throws Exception {
-    try {
-      return call.get(rpcTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      call.cancel(true);
-      throw new TimeoutException("no answer within " + rpcTimeout.toSeconds() + " s");
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    }
+  private PrefixReader.Listing list() throws Exception {
+    return PrefixReader.read(client, prefix, rpcTimeout);
   }
 
   // ------------------------------------------------------------------ watch
@@ -377,7 +331,7 @@ public final class EtcdConfigSync implements AutoCloseable {
         changes.add(
             event.getEventType() == WatchEvent.EventType.DELETE
                 ? ConfigEntry.delete(kv.getKey().toString(StandardCharsets.UTF_8), modRevision)
-                : toEntry(kv));
+                : PrefixReader.toEntry(kv));
         revision = modRevision;
       }
       if (response.getEvents().isEmpty()) {
@@ -477,25 +431,6 @@ public final class EtcdConfigSync implements AutoCloseable {
     long exp = FIRST_BACKOFF_MILLIS << Math.min(attempt - 1, 16);
     long capped = Math.min(exp, maxBackoffMillis);
     return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
-  }
-
-  private static ConfigEntry toEntry(KeyValue kv) {
-    return new ConfigEntry(
-        kv.getKey().toString(StandardCharsets.UTF_8),
-        kv.getValue().getBytes(),
-        kv.getCreateRevision(),
-        kv.getModRevision());
-  }
-
-  static ByteSequence prefixEnd(ByteSequence prefix) {
-    byte[] end = prefix.getBytes();
-    for (int i = end.length - 1; i >= 0; i--) {
-      if (end[i] != (byte) 0xff) {
-        end[i]++;
-        return ByteSequence.from(Arrays.copyOf(end, i + 1));
-      }
-    }
-    return ByteSequence.from(new byte[] {0});
   }
 
   private static String describe(String reason) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.apigw.etcd.EtcdConfigSync;
 import org.apigw.etcd.EtcdLinkStatus;
+import org.apigw.fallback.FallbackUploader;
 import org.apigw.snapshot.SnapshotWriter;
 import org.apigw.standalone.YamlConfigSource;
 import org.apigw.store.ConfigOrigin;
@@ -30,13 +31,19 @@ public final class Metrics {
   private final CollectorRegistry registry = new CollectorRegistry(true);
 
   /**
-   * @param sync the etcd source, null in standalone mode
+   * @param sync the etcd source, null in standalone mode and on a control plane
    * @param yaml the standalone source, null in etcd mode
    * @param snapshot the snapshot mirror, null when there is none
+   * @param fallback null unless this control plane dumps to object storage
    */
   public Metrics(
-      ConfigStore store, EtcdConfigSync sync, YamlConfigSource yaml, SnapshotWriter snapshot, String version) {
-    new ConfigCollector(store, sync, yaml, snapshot, version).register(registry);
+      ConfigStore store,
+      EtcdConfigSync sync,
+      YamlConfigSource yaml,
+      SnapshotWriter snapshot,
+      FallbackUploader fallback,
+      String version) {
+    new ConfigCollector(store, sync, yaml, snapshot, fallback, version).register(registry);
   }
 
   public CollectorRegistry registry() {
@@ -59,15 +66,22 @@ public final class Metrics {
     private final EtcdConfigSync sync;
     private final YamlConfigSource yaml;
     private final SnapshotWriter snapshot;
+    private final FallbackUploader fallback;
     private final String version;
     private final String hostname;
 
     ConfigCollector(
-        ConfigStore store, EtcdConfigSync sync, YamlConfigSource yaml, SnapshotWriter snapshot, String version) {
+        ConfigStore store,
+        EtcdConfigSync sync,
+        YamlConfigSource yaml,
+        SnapshotWriter snapshot,
+        FallbackUploader fallback,
+        String version) {
       this.store = store;
       this.sync = sync;
       this.yaml = yaml;
       this.snapshot = snapshot;
+      this.fallback = fallback;
       this.version = version;
       String host;
       try {
@@ -133,6 +147,12 @@ public final class Metrics {
         out.add(counter("apisix_config_snapshot_writes", "Snapshot files written", snapshot.writesTotal()));
         out.add(counter("apisix_config_snapshot_write_failures", "Snapshot writes that failed", snapshot.failuresTotal()));
         out.add(gauge("apisix_config_snapshot_revision", "Revision of the last snapshot written", snapshot.lastWrittenRevision()));
+      }
+      if (fallback != null) {
+        out.add(counter("apisix_fallback_cp_uploads", "Config dumps uploaded to object storage", fallback.uploadsTotal()));
+        out.add(counter("apisix_fallback_cp_upload_failures", "Config dumps that failed", fallback.failuresTotal()));
+        out.add(counter("apisix_fallback_cp_unchanged", "Config dumps skipped: revision unchanged", fallback.unchangedTotal()));
+        out.add(gauge("apisix_fallback_cp_revision", "Revision of the copy in object storage (-1: none yet)", fallback.lastRevision()));
       }
       return out;
     }

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -140,7 +142,6 @@ public final class SnapshotFile {
   }
 
   private static void writeAndSync(Path tmp, SnapshotData data) throws IOException {
-    String checksum = checksum(data.entries());
     try (FileChannel ch =
         FileChannel.open(
             tmp,
@@ -148,32 +149,59 @@ public final class SnapshotFile {
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
       OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-      JsonGenerator g = MAPPER.getFactory().createGenerator(out);
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET); // ch must stay open for force()
-      g.useDefaultPrettyPrinter();
-      g.writeStartObject();
-      g.writeNumberField("format_version", data.formatVersion());
-      g.writeNumberField("revision", data.revision());
-      g.writeNumberField("cluster_id", data.clusterId());
-      g.writeStringField("written_at", data.writtenAt().toString());
-      g.writeNumberField("entry_count", data.entries().size());
-      g.writeStringField("checksum", checksum);
-      g.writeArrayFieldStart("entries");
-      for (SnapshotEntry e : data.entries()) {
-        g.writeStartObject();
-        g.writeStringField("key", e.key());
-        g.writeStringField("value", e.value());
-        g.writeNumberField("create_revision", e.createRevision());
-        g.writeNumberField("mod_revision", e.modRevision());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-      g.writeRaw('\n');
-      g.close();
+      writeJson(out, data);
       out.flush();
       ch.force(true);
     }
+  }
+
+  /**
+   * The document {@link #write} puts in the file, as bytes: for copies kept elsewhere (the
+   * object-storage fallback), which {@link #parse} verifies exactly as {@link #read} does.
+   *
+   * @throws IllegalArgumentException {@code data} has a format version this build does not write
+   */
+  public static byte[] toBytes(SnapshotData data) {
+    if (data.formatVersion() != SnapshotData.FORMAT_VERSION) {
+      throw new IllegalArgumentException(
+          "cannot write format_version " + data.formatVersion() + ", only "
+              + SnapshotData.FORMAT_VERSION);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 12);
+    try {
+      writeJson(out, data);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Writes the JSON document to {@code out}, leaving {@code out} open (and unflushed). */
+  private static void writeJson(OutputStream out, SnapshotData data) throws IOException {
+    String checksum = checksum(data.entries());
+    JsonGenerator g = MAPPER.getFactory().createGenerator(out);
+    g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET); // a file channel must stay open for force()
+    g.useDefaultPrettyPrinter();
+    g.writeStartObject();
+    g.writeNumberField("format_version", data.formatVersion());
+    g.writeNumberField("revision", data.revision());
+    g.writeNumberField("cluster_id", data.clusterId());
+    g.writeStringField("written_at", data.writtenAt().toString());
+    g.writeNumberField("entry_count", data.entries().size());
+    g.writeStringField("checksum", checksum);
+    g.writeArrayFieldStart("entries");
+    for (SnapshotEntry e : data.entries()) {
+      g.writeStartObject();
+      g.writeStringField("key", e.key());
+      g.writeStringField("value", e.value());
+      g.writeNumberField("create_revision", e.createRevision());
+      g.writeNumberField("mod_revision", e.modRevision());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+    g.writeRaw('\n');
+    g.close();
   }
 
   /** fsync the directory so the rename itself is durable; some filesystems refuse, that is fine. */
@@ -228,6 +256,23 @@ public final class SnapshotFile {
     }
   }
 
+  /**
+   * Verifies and decodes a snapshot document held in memory (a copy fetched from elsewhere), with
+   * the same checks as {@link #read}.
+   *
+   * @param source names the copy in the message, e.g. {@code s3://bucket/key}
+   * @throws SnapshotException the bytes fail verification; the message is
+   *     {@code "<source>: <reason>"}
+   */
+  public static SnapshotData parse(byte[] bytes, String source) throws SnapshotException {
+    try {
+      return decode(bytes);
+    } catch (Invalid e) {
+      String line = source + ": " + e.getMessage();
+      throw new SnapshotException(line, List.of(line), false);
+    }
+  }
+
   /** Why one file was refused; never escapes this class. */
   private static final class Invalid extends Exception {
     private static final long serialVersionUID = 1L;
@@ -252,6 +297,10 @@ public final class SnapshotFile {
     } catch (IOException e) {
       throw new Invalid("unreadable: " + e);
     }
+    return decode(bytes);
+  }
+
+  private static SnapshotData decode(byte[] bytes) throws Invalid {
     if (bytes.length == 0) {
       throw new Invalid("empty file (0 bytes)");
     }

@@ -136,22 +136,22 @@ public final class ConfigStore implements ConfigSink {
   public synchronized void replaceAll(
       ConfigOrigin origin, long revision, long clusterId, List<ConfigEntry> entries, String reason) {
     RuntimeConfig previous = current;
-    if (origin == ConfigOrigin.SNAPSHOT && previous.origin() == ConfigOrigin.ETCD) {
-      log.info("not loading the snapshot at revision {}: etcd already answered", revision);
+    if (origin.isStandIn() && previous.origin() == ConfigOrigin.ETCD) {
+      log.info("not loading the {} config at revision {}: etcd already answered", origin.label(), revision);
       return;
     }
     Map<ResourceType, SortedMap<String, StoredResource>> fresh = new EnumMap<>(ResourceType.class);
     for (ResourceType type : ResourceType.values()) {
       fresh.put(type, new TreeMap<>());
     }
-    // a snapshot of another etcd cluster says nothing about this one's keys: keep none of it
+    // a snapshot (or fallback copy) of another etcd cluster says nothing about this one's keys: keep none of it
     boolean foreign =
-        previous.origin() == ConfigOrigin.SNAPSHOT && origin == ConfigOrigin.ETCD
+        previous.origin().isStandIn() && origin == ConfigOrigin.ETCD
             && previous.clusterId() != 0 && clusterId != 0 && previous.clusterId() != clusterId;
     if (foreign) {
       log.warn(
-          "the snapshot came from etcd cluster {}, etcd is now cluster {}: none of its values are kept",
-          Long.toHexString(previous.clusterId()), Long.toHexString(clusterId));
+          "the {} config came from etcd cluster {}, etcd is now cluster {}: none of its values are kept",
+          previous.origin().label(), Long.toHexString(previous.clusterId()), Long.toHexString(clusterId));
     }
     Map<String, Rejection> stillRejected = new LinkedHashMap<>();
     for (ConfigEntry entry : entries) {

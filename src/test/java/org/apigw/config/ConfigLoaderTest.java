@@ -81,6 +81,7 @@ class ConfigLoaderTest {
     assertEquals(
         new GatewayConfig.ConfigSnapshot(true, "logs/config-snapshot.json", 200),
         d.configSnapshot());
+    assertNull(d.fallbackCp(), "fallback_cp is off until a bucket is configured");
 
     assertTrue(c.plugins().contains("key-auth"));
     assertFalse(c.plugins().contains("server-info"));
@@ -420,5 +421,50 @@ class ConfigLoaderTest {
   void adminKeyNotRequired_isAWarning() throws Exception {
     assertTrue(load("deployment:\n  admin:\n    admin_key_required: false\n").warnings().stream()
         .anyMatch(w -> w.startsWith("Admin key is bypassed")));
+  }
+
+  // ---- deployment.fallback_cp ----
+
+  static final String FALLBACK =
+      "deployment:\n  fallback_cp:\n    aws_s3:\n      access_key: ak\n      secret_key: sk\n"
+          + "      resource_bucket: gw-config\n";
+
+  @Test
+  void fallbackCp_withBucketAndKeys_isReadWithDefaults() throws Exception {
+    GatewayConfig.FallbackCp f = load(FALLBACK).config().deployment().fallbackCp();
+    assertEquals(
+        new GatewayConfig.FallbackCp(
+            new GatewayConfig.AwsS3("ak", "sk", "us-east-1", "gw-config", null), 60), f);
+    assertFalse(f.awsS3().toString().contains("sk,"), "the secret is never printed: " + f);
+  }
+
+  @Test
+  void fallbackCp_endpointAndInterval_areRead() throws Exception {
+    GatewayConfig.FallbackCp f =
+        load(FALLBACK + "      endpoint: http://127.0.0.1:9000\n      config_bucket: x\n"
+            + "    interval: 5\n").config().deployment().fallbackCp();
+    assertEquals("http://127.0.0.1:9000", f.awsS3().endpoint());
+    assertEquals(5, f.interval());
+  }
+
+  @Test
+  void fallbackCp_withoutBucket_isAnErrorNamingThePath() throws Exception {
+    assertEquals(
+        "deployment->fallback_cp->aws_s3->resource_bucket: is required when fallback_cp is "
+            + "configured",
+        error("deployment:\n  fallback_cp:\n    aws_s3:\n      access_key: ak\n"
+            + "      secret_key: sk\n"));
+  }
+
+  @Test
+  void fallbackCp_badValues_areErrorsNamingThePath() throws Exception {
+    String e = error(FALLBACK.replace("      secret_key: sk\n", "") + "      endpoint: s3.local\n"
+        + "    interval: 0\n");
+    assertTrue(e.contains("deployment->fallback_cp->aws_s3->secret_key: is required"), e);
+    assertTrue(e.contains("deployment->fallback_cp->aws_s3->endpoint: expected an http:// or "
+        + "https:// URL, got 's3.local'"), e);
+    assertTrue(e.contains("deployment->fallback_cp->interval: must be an integer >= 1, got 0"), e);
+    assertTrue(error(FALLBACK + "      bucket: b\n")
+        .startsWith("unknown key deployment->fallback_cp->aws_s3->bucket "), "unknown keys are refused");
   }
 }

@@ -88,6 +88,29 @@ class SnapshotFileTest {
   }
 
   @Test
+  void toBytes_isTheFileContent_andParsesBack() throws Exception {
+    Path file = dir.resolve("snap.json");
+    SnapshotData data = data(42, 3);
+    SnapshotFile.write(file, data);
+    byte[] bytes = SnapshotFile.toBytes(data);
+    assertArrayEquals(Files.readAllBytes(file), bytes);
+    assertEquals(data, SnapshotFile.parse(bytes, "mem://copy"));
+  }
+
+  @Test
+  void parse_damagedBytes_namesTheSourceAndReason() {
+    String text = new String(SnapshotFile.toBytes(data(5, 2)), StandardCharsets.UTF_8);
+    byte[] tampered = text.replaceFirst("\"mod_revision\" : 5", "\"mod_revision\" : 4")
+        .getBytes(StandardCharsets.UTF_8);
+    SnapshotException e =
+        assertThrows(SnapshotException.class, () -> SnapshotFile.parse(tampered, "s3://b/k"));
+    assertTrue(e.getMessage().startsWith("s3://b/k: checksum mismatch"), e.getMessage());
+    SnapshotException empty =
+        assertThrows(SnapshotException.class, () -> SnapshotFile.parse(new byte[0], "s3://b/k"));
+    assertEquals("s3://b/k: empty file (0 bytes)", empty.getMessage());
+  }
+
+  @Test
   void emptySnapshot_roundTrips() throws Exception {
     Path file = dir.resolve("snap.json");
     SnapshotFile.write(file, SnapshotData.of(0, 0, T0, List.of()));

@@ -115,6 +115,21 @@ class ConfigStoreTest {
   }
 
   @Test
+  void fallback_isIgnored_onceEtcdHasAnswered_andEtcdReplacesIt() {
+    store.replaceAll(ConfigOrigin.ETCD, 5, 1, List.of(put("/apisix/routes/1", HELLO, 5)), "start");
+    store.replaceAll(ConfigOrigin.FALLBACK, 3, 1, List.of(), "etcd down");
+    assertEquals(ConfigOrigin.ETCD, store.current().origin());
+    assertNotNull(match("GET", "/hello"));
+
+    ConfigStore fresh = new ConfigStore("/apisix", new ResourceCodec(PluginCatalog.NONE), "radixtree_host_uri", p -> {});
+    fresh.replaceAll(ConfigOrigin.FALLBACK, 4, 7, List.of(put("/apisix/routes/1", HELLO, 4)), "fallback");
+    assertEquals("fallback", fresh.current().origin().label());
+    fresh.replaceAll(ConfigOrigin.ETCD, 9, 7, List.of(), "start");
+    assertEquals(ConfigOrigin.ETCD, fresh.current().origin());
+    assertEquals(0, fresh.current().all(org.apigw.resource.ResourceType.ROUTES).size());
+  }
+
+  @Test
   void snapshotBaseline_keepsTheLastGoodValue_whenEtcdNowHoldsABadOne() {
     store.replaceAll(ConfigOrigin.SNAPSHOT, 4, 7, List.of(put("/apisix/routes/1", HELLO, 4)), "baseline");
     store.replaceAll(ConfigOrigin.ETCD, 9, 7, List.of(put("/apisix/routes/1", "{\"uri\":1}", 9)), "start");
