@@ -354,6 +354,7 @@ class Gateway:
         self.admin_port = free_port()
         self.control_port = free_port()
         self.pid: int | None = None
+        self.fresh = True  # started and not yet warmed up
         self.admin = Http(self.admin_port)
         self.control = Http(self.control_port)
 
@@ -384,6 +385,7 @@ class Gateway:
                                "-p", str(self.prefix)], "sut")
 
     def _adopt_pid(self) -> None:
+        self.fresh = True
         pidfile = self.prefix / "logs" / "apisix.pid"
         self.pid = int(wait_until("gateway pid file", 10, lambda: pidfile.read_text().strip()))
         self.procs.adopt("gateway", self.pid)
@@ -638,8 +640,12 @@ class Bench:
         """Warm-up, then alternations of gateway and reference at each connection count."""
         a = self.args
         for name, port in (("gateway", self.gw.port), ("nginx", self.reference_port)):
-            log(f"{scenario}: warm-up {name} {a.warmup} s")
-            self.wrk.run(port, max(a.conns), a.warmup, gw_path, targets, headers)
+            # a gateway just started needs longer for the JIT to settle than a warm one
+            seconds = max(a.warmup, a.jit_warmup) if name == "gateway" and self.gw.fresh else a.warmup
+            log(f"{scenario}: warm-up {name} {seconds} s")
+            self.wrk.run(port, max(a.conns), seconds, gw_path, targets, headers)
+            if name == "gateway":
+                self.gw.fresh = False
         results = {}
         for alt in range(a.alternations):
             for conns in a.conns:
@@ -803,8 +809,9 @@ class Bench:
             self.config["f_heap_huge"] = self.gw.heap_used_kb()
             self.config["f_routes_huge"] = total_huge
             log(f"(f) used heap at {total_huge} routes: {self.config['f_heap_huge']} KB")
-            log("warm-up before (d) at 100k")
-            self.wrk.run(self.gw.port, a.change_conns, a.warmup)
+            log(f"warm-up before (d) at {huge // 1000}k")
+            self.wrk.run(self.gw.port, a.change_conns, max(a.warmup, a.jit_warmup))
+            self.gw.fresh = False
             self.change_latency(f"{huge // 1000}k", total_huge)
         self.gw.stop()
 
@@ -982,7 +989,7 @@ def report(b: Bench, out_dir: Path, stamp: str) -> Path:
     L.append(f"- gateway: {v['commit']}; router `{a.router}`; JVM options `{os.environ.get('APIGW_JVM_OPTS', '(bin/apisix default)')}`")
     L.append(f"- reference: {v['nginx']}, 1 worker, plain reverse proxy (keepalive 320 to the upstream); "
              f"upstream: the same nginx, 1 worker, `return 200 \"{HELLO}\"`")
-    L.append(f"- load: {v['wrk']}, 1 thread, `-d {a.duration}s --latency`; {a.warmup} s warm-up per target, then "
+    L.append(f"- load: {v['wrk']}, 1 thread, `-d {a.duration}s --latency`; {a.warmup} s warm-up per target ({a.jit_warmup} s for a gateway just started), then "
              f"{a.alternations} alternations gateway/nginx per connection count; the table shows the mean of the "
              "alternations (raw runs at the end)")
     L.append(f"- config store: {v['etcd']}; {v['java']}")
@@ -1007,7 +1014,7 @@ def report(b: Bench, out_dir: Path, stamp: str) -> Path:
     L.append("")
     L.append("| measure | routes | result |")
     L.append("|---|---:|---|")
-    for key in sorted(k for k in b.config if k.startswith("d_")):
+    for key in sorted((k for k in b.config if k.startswith("d_")), key=lambda k: b.config[k]["routes"]):
         d = b.config[key]
         if d["p50"] is None:
             L.append(f"| (d) change → served | {d['routes']:,} | no change was served ({d['failures']} timed out) |")
@@ -1176,6 +1183,7 @@ def main() -> int:
     p.add_argument("--out", default=str(BENCH / "results"), help="where <date>.md and <date>.png go")
     p.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     p.add_argument("--warmup", type=int, default=5, help="seconds of warm-up per target and scenario")
+    p.add_argument("--jit-warmup", type=int, default=15, help="seconds of warm-up for a gateway just started")
     p.add_argument("--alternations", type=int, default=2)
     p.add_argument("--conns", default="16,64", help="connection counts")
     p.add_argument("--routes", type=int, default=10000, help="routes of (b), (c), (e), (f)")
