@@ -68,6 +68,11 @@ run: deps etcd build
 test: deps
 	$(MVN) verify
 
+### bench : benchmark the gateway against nginx (benchmark/run.sh; installs nginx, wrk, gnuplot; ~25 min; BENCH_ARGS=... passes options)
+.PHONY: bench
+bench: deps build
+	benchmark/run.sh $(BENCH_ARGS)
+
 ### clean : remove build output and runtime files
 .PHONY: clean
 clean:
