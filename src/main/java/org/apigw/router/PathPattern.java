@@ -102,6 +102,16 @@ final class PathPattern {
         uri, uri.substring(0, keyEnd), false, k, texts.toArray(new String[0]), params);
   }
 
+  /** True when the uri has a {@code :name} or {@code *name} segment. */
+  boolean hasCaptures() {
+    return kinds != null;
+  }
+
+  /** For a uri with captures: whether {@code :name} segments are parameters. */
+  boolean paramSegments() {
+    return exposeParams;
+  }
+
   /** True when {@code path} (already known to start with {@link #key}) matches the uri. */
   boolean matches(String path) {
     return kinds == null || match(path, 0, 0, null);

@@ -1,6 +1,7 @@
 package org.apigw.router;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +13,23 @@ import java.util.Map;
  * {@link RouteEntry#ORDER}) whose uri pattern and filters accept the request wins; if none does,
  * the search goes on with the next bucket.
  *
+ * <p>A prefix bucket with many capture entries ({@code :name}, {@code *name}; more than {@link
+ * #SEGMENT_INDEX_MIN}) also gets a {@link SegmentIndex} over the segments after the bucket key, so
+ * a lookup evaluates only the entries whose pattern can match the path (plus the bucket's other
+ * entries), still in {@link RouteEntry#ORDER}; the result is the same as scanning the bucket.
+ *
  * <p>Immutable once built; safe for concurrent lookups. A lookup allocates only the {@link Match}
- * (and the params map in the parameter router).
+ * (and the params map in the parameter router), plus, in an indexed bucket, the candidate list
+ * and path segment strings.
  */
 final class UriIndex<T> {
-  private final Map<String, RouteEntry<T>[]> exact;
-  private final PrefixTrie<RouteEntry<T>[]> prefix;
+  /** A prefix bucket gets a segment index when it holds more capture entries than this. */
+  static final int SEGMENT_INDEX_MIN = 8;
 
-  private UriIndex(Map<String, RouteEntry<T>[]> exact, PrefixTrie<RouteEntry<T>[]> prefix) {
+  private final Map<String, RouteEntry<T>[]> exact;
+  private final PrefixTrie<Bucket<T>> prefix;
+
+  private UriIndex(Map<String, RouteEntry<T>[]> exact, PrefixTrie<Bucket<T>> prefix) {
     this.exact = exact;
     this.prefix = prefix;
   }
@@ -36,14 +46,200 @@ final class UriIndex<T> {
     if (prefix == null) {
       return null;
     }
-    for (PrefixTrie.Node<RouteEntry<T>[]> n = prefix.deepest(path); n != null; n = n.up) {
-      for (RouteEntry<T> e : n.value) {
+    for (PrefixTrie.Node<Bucket<T>> n = prefix.deepest(path); n != null; n = n.up) {
+      Match<T> m = n.value.match(r, path);
+      if (m != null) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** The entries of one prefix key, sorted by {@link RouteEntry#ORDER}, maybe segment-indexed. */
+  static final class Bucket<T> {
+    final String key;
+    final RouteEntry<T>[] entries;
+    private final SegmentIndex index; // null: scan entries linearly
+    private final int[] always; // positions of entries not in the index, ascending
+
+    Bucket(String key, RouteEntry<T>[] entries) {
+      this.key = key;
+      this.entries = entries;
+      SegmentIndex idx = null;
+      int[] alw = null;
+      if (key.isEmpty() || key.charAt(key.length() - 1) == '/') {
+        int captures = 0;
+        for (RouteEntry<T> e : entries) {
+          if (e.pattern.hasCaptures()) {
+            captures++;
+          }
+        }
+        if (captures > SEGMENT_INDEX_MIN) {
+          idx = new SegmentIndex();
+          int[] a = new int[entries.length - captures];
+          int k = 0;
+          for (int pos = 0; pos < entries.length; pos++) {
+            PathPattern p = entries[pos].pattern;
+            if (p.hasCaptures()) {
+              idx.add(p.uri.substring(key.length()), p.paramSegments(), pos);
+            } else {
+              a[k++] = pos;
+            }
+          }
+          alw = a;
+        }
+      }
+      this.index = idx;
+      this.always = alw;
+    }
+
+    Match<T> match(RequestView r, String path) {
+      if (index == null) {
+        for (RouteEntry<T> e : entries) {
+          if (e.pattern.matches(path) && e.accepts(r)) {
+            return e.toMatch(path);
+          }
+        }
+        return null;
+      }
+      Candidates c = new Candidates(always);
+      index.collect(path, key.length(), c);
+      int[] pos = c.sorted();
+      for (int i = 0; i < c.size; i++) {
+        RouteEntry<T> e = entries[pos[i]];
         if (e.pattern.matches(path) && e.accepts(r)) {
           return e.toMatch(path);
         }
       }
+      return null;
     }
-    return null;
+  }
+
+  /** Bucket positions collected during one lookup. */
+  static final class Candidates {
+    int[] pos;
+    int size;
+
+    Candidates(int[] always) {
+      pos = Arrays.copyOf(always, Math.max(always.length + 8, 8));
+      size = always.length;
+    }
+
+    void addAll(int[] ps, int n) {
+      if (size + n > pos.length) {
+        pos = Arrays.copyOf(pos, Math.max(pos.length * 2, size + n));
+      }
+      System.arraycopy(ps, 0, pos, size, n);
+      size += n;
+    }
+
+    int[] sorted() {
+      Arrays.sort(pos, 0, size);
+      return pos;
+    }
+  }
+
+  /**
+   * A segment trie over the part of capture uris after their bucket key (which ends with {@code /}
+   * or is empty, so that part starts at a segment): literal children by segment text, one child
+   * for {@code :name} segments (matches one non-empty segment), and at each node the entries that
+   * end there and the entries whose next segment is {@code *name} (matches any rest: candidates
+   * whenever the walk reaches the node with a segment left). It over-approximates: every entry
+   * whose pattern matches the path is collected; candidates are still checked with {@link
+   * PathPattern#matches}.
+   */
+  static final class SegmentIndex {
+    private static final int[] NONE = new int[0];
+
+    private static final class Node {
+      Map<String, Node> lits; // null when none
+      Node param;
+      int[] ends = NONE;
+      int endCount;
+      int[] stars = NONE;
+      int starCount;
+    }
+
+    private final Node root = new Node();
+
+    /**
+     * @param rest the uri after the bucket key, split on {@code /} into segments
+     * @param params whether {@code :name} segments are parameters
+     */
+    void add(String rest, boolean params, int pos) {
+      Node n = root;
+      int i = 0;
+      int len = rest.length();
+      while (true) {
+        int end = rest.indexOf('/', i);
+        if (end < 0) {
+          end = len;
+        }
+        String seg = rest.substring(i, end);
+        if (seg.startsWith("*")) {
+          n.stars = push(n.stars, n.starCount++, pos);
+          return;
+        }
+        if (params && seg.startsWith(":")) {
+          if (n.param == null) {
+            n.param = new Node();
+          }
+          n = n.param;
+        } else {
+          if (n.lits == null) {
+            n.lits = new HashMap<>();
+          }
+          n = n.lits.computeIfAbsent(seg, k -> new Node());
+        }
+        if (end == len) {
+          n.ends = push(n.ends, n.endCount++, pos);
+          return;
+        }
+        i = end + 1;
+      }
+    }
+
+    private static int[] push(int[] a, int n, int v) {
+      if (n == a.length) {
+        a = Arrays.copyOf(a, Math.max(2, n * 2));
+      }
+      a[n] = v;
+      return a;
+    }
+
+    /** Adds the positions of entries that may match {@code path} from {@code from} on. */
+    void collect(String path, int from, Candidates out) {
+      walk(root, path, from, out);
+    }
+
+    private static void walk(Node n, String path, int i, Candidates out) {
+      // invariant: i is the start of a segment of path (i <= path.length())
+      if (n.starCount > 0) {
+        out.addAll(n.stars, n.starCount);
+      }
+      int end = path.indexOf('/', i);
+      boolean last = end < 0;
+      if (last) {
+        end = path.length();
+      }
+      Node lit = n.lits == null ? null : n.lits.get(path.substring(i, end));
+      if (lit != null) {
+        step(lit, path, end, last, out);
+      }
+      if (n.param != null && end > i) {
+        step(n.param, path, end, last, out);
+      }
+    }
+
+    private static void step(Node n, String path, int end, boolean last, Candidates out) {
+      if (last) {
+        if (n.endCount > 0) {
+          out.addAll(n.ends, n.endCount);
+        }
+      } else {
+        walk(n, path, end + 1, out);
+      }
+    }
   }
 
   /** Collects entries, then sorts each bucket once. */
@@ -62,11 +258,11 @@ final class UriIndex<T> {
       for (Map.Entry<String, List<RouteEntry<T>>> b : exact.entrySet()) {
         ex.put(b.getKey(), sorted(b.getValue()));
       }
-      PrefixTrie<RouteEntry<T>[]> trie = null;
+      PrefixTrie<Bucket<T>> trie = null;
       if (!prefix.isEmpty()) {
         trie = new PrefixTrie<>(false);
         for (Map.Entry<String, List<RouteEntry<T>>> b : prefix.entrySet()) {
-          trie.put(b.getKey(), sorted(b.getValue()));
+          trie.put(b.getKey(), new Bucket<>(b.getKey(), sorted(b.getValue())));
         }
         trie.freeze();
       }
