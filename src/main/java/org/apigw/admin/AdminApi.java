@@ -58,7 +58,7 @@ public final class AdminApi {
 
   static final String BASE = "/apisix/admin";
   /** APISIX's {@code client_max_body_size} for the admin API: 1.5 MiB. */
-  static final int MAX_BODY = 1_572_864;
+  static final int MAX_BODY = ResourceCodec.MAX_VALUE_BYTES;
   /** Attempts of a read-modify-write before giving up under sustained concurrent writes. */
   private static final int CAS_ATTEMPTS = 8;
   private static final Pattern ID = Pattern.compile("^[a-zA-Z0-9-_.]{1,64}$");

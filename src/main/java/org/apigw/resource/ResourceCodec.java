@@ -37,6 +37,14 @@ import org.apigw.plugin.PluginCatalog;
  */
 public final class ResourceCodec {
 
+  /**
+   * The largest value accepted from etcd: APISIX's Admin API body limit (1.5 MiB). A bigger
+   * value can only have been written around the Admin API, and is refused for its key alone
+   * (etcd-failure-modes F7) rather than carried into every rebuild and snapshot.
+   */
+  public static final int MAX_VALUE_BYTES = 1_572_864;
+
+
   /** lua-resty-balancer's chash key when {@code hash_on} is {@code vars}. */
   private static final String HASH_VARS_PATTERN =
       "^((uri|server_name|server_addr|request_uri|remote_port|remote_addr|query_string|host|hostname|mqtt_client_id)|arg_[0-9a-zA-z_-]+)$";
@@ -362,6 +370,11 @@ public final class ResourceCodec {
   public Decoded decode(ResourceType type, String id, byte[] value) {
     if (value == null) {
       return new Decoded.Rejected("invalid " + type.kind() + " value: empty");
+    }
+    if (value.length > MAX_VALUE_BYTES) {
+      return new Decoded.Rejected(
+          "invalid " + type.kind() + " value: " + value.length + " bytes, over the limit of " + MAX_VALUE_BYTES
+              + " bytes for one config value (the Admin API's request limit)");
     }
     JsonNode node;
     try {

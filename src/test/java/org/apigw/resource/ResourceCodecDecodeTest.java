@@ -412,4 +412,13 @@ class ResourceCodecDecodeTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void valueOverTheAdminBodyLimit_isRejectedForItsSize() {
+    byte[] big = new byte[ResourceCodec.MAX_VALUE_BYTES + 1];
+    java.util.Arrays.fill(big, (byte) ' ');
+    Decoded decoded = new ResourceCodec(org.apigw.plugin.PluginCatalog.NONE).decode(ResourceType.ROUTES, "1", big);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        decoded instanceof Decoded.Rejected r && r.reason().contains("over the limit of 1572864 bytes"), decoded.toString());
+  }
 }

@@ -107,6 +107,22 @@ class ConfigStoreTest {
   }
 
   @Test
+  void largeFullRead_decodesEveryKey_andRejectsTheBadOnesAlone() {
+    List<ConfigEntry> entries = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      String value = i % 1000 == 7 ? "{\"uri\":" + i + "}" : HELLO.replace("/hello", "/r/" + i);
+      entries.add(put("/apisix/routes/r" + i, value, i + 2));
+    }
+    long start = System.nanoTime();
+    store.replaceAll(ConfigOrigin.ETCD, 10_002, 1, entries, "start");
+    System.out.printf("[ConfigStoreTest] full read of 10,000 routes applied in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    assertEquals(9_990, store.current().all(ResourceType.ROUTES).size());
+    assertEquals(10, store.rejections().size());
+    assertNotNull(match("GET", "/r/9999"));
+    assertNull(match("GET", "/r/1007"));
+  }
+
+  @Test
   void snapshot_isIgnored_onceEtcdHasAnswered() {
     store.replaceAll(ConfigOrigin.ETCD, 5, 1, List.of(put("/apisix/routes/1", HELLO, 5)), "start");
     store.replaceAll(ConfigOrigin.SNAPSHOT, 3, 1, List.of(), "etcd down");
