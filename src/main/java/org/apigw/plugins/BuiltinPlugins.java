@@ -20,7 +20,10 @@ public final class BuiltinPlugins {
           "referer-restriction",
           "uri-blocker",
           "proxy-rewrite",
-          "redirect");
+          "redirect",
+          "mocking",
+          "cors",
+          "response-rewrite");
 
   private BuiltinPlugins() {}
 
@@ -35,6 +38,9 @@ public final class BuiltinPlugins {
         new RefererRestrictionPlugin(),
         new UriBlockerPlugin(),
         new ProxyRewritePlugin(),
-        RedirectPlugin.fromAttr(pluginAttr));
+        RedirectPlugin.fromAttr(pluginAttr),
+        new MockingPlugin(),
+        new CorsPlugin(),
+        new ResponseRewritePlugin());
   }
 }
