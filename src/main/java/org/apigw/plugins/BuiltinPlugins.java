@@ -23,7 +23,8 @@ public final class BuiltinPlugins {
           "redirect",
           "mocking",
           "cors",
-          "response-rewrite");
+          "response-rewrite",
+          "echo");
 
   private BuiltinPlugins() {}
 
@@ -41,6 +42,7 @@ public final class BuiltinPlugins {
         RedirectPlugin.fromAttr(pluginAttr),
         new MockingPlugin(),
         new CorsPlugin(),
-        new ResponseRewritePlugin());
+        new ResponseRewritePlugin(),
+        new EchoPlugin());
   }
 }

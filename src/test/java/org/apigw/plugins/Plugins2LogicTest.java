@@ -162,4 +162,23 @@ class Plugins2LogicTest {
     assertEquals("[ba]-y-[ba]x", p.bodyFilter(f, c, Buffer.buffer("abx"), true).toString());
     assertThrows(PluginConfigException.class, () -> p.decode(json("{'filters':[{'regex':'(','replace':''}]}")));
   }
+
+  // ---- echo ----
+
+  @Test
+  void echo_beforeBodyAfterAndHeaders() {
+    EchoPlugin p = new EchoPlugin();
+    var wrap = p.decode(json("{'before_body':'<','after_body':'>','headers':{'X-E':'1'}}"));
+    FakeContext ctx = new FakeContext();
+    ctx.responseHeaders.set("Content-Length", "4");
+    p.headerFilter(wrap, ctx);
+    assertNull(ctx.responseHeader("Content-Length"));
+    assertEquals("1", ctx.responseHeader("X-E"));
+    assertEquals("<ab", p.bodyFilter(wrap, ctx, Buffer.buffer("ab"), false).toString());
+    assertEquals("cd>", p.bodyFilter(wrap, ctx, Buffer.buffer("cd"), true).toString());
+    var body = p.decode(json("{'body':'B','before_body':'['}"));
+    FakeContext c2 = new FakeContext();
+    assertEquals(0, p.bodyFilter(body, c2, Buffer.buffer("x"), false).length());
+    assertEquals("[B", p.bodyFilter(body, c2, Buffer.buffer("y"), true).toString());
+  }
 }
