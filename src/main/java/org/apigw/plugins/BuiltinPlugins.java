@@ -20,7 +20,11 @@ public final class BuiltinPlugins {
           "referer-restriction",
           "uri-blocker",
           "proxy-rewrite",
-          "redirect");
+          "redirect",
+          "mocking",
+          "cors",
+          "response-rewrite",
+          "echo");
 
   private BuiltinPlugins() {}
 
@@ -35,6 +39,10 @@ public final class BuiltinPlugins {
         new RefererRestrictionPlugin(),
         new UriBlockerPlugin(),
         new ProxyRewritePlugin(),
-        RedirectPlugin.fromAttr(pluginAttr));
+        RedirectPlugin.fromAttr(pluginAttr),
+        new MockingPlugin(),
+        new CorsPlugin(),
+        new ResponseRewritePlugin(),
+        new EchoPlugin());
   }
 }
