@@ -1,6 +1,7 @@
 package org.apigw.proxy;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -201,12 +202,15 @@ final class ProxyExchange {
     }
     int status = upstreamResponse.statusCode();
     response.setStatusCode(status);
-    if (upstreamResponse.statusMessage() != null) {
-      response.setStatusMessage(upstreamResponse.statusMessage());
+    String reason = upstreamResponse.statusMessage();
+    if (reason != null && !reason.equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
+      // only a non-standard reason phrase: setting one makes Vert.x build a new status line
+      // object for every response instead of using Netty's shared one
+      response.setStatusMessage(reason);
     }
     MultiMap out = response.headers();
     ProxyHandler.copyEndToEnd(upstreamResponse.headers(), out);
-    out.set("Server", settings.serverHeader());
+    out.set(SERVER, settings.serverHeader());
     if (status >= 500) {
       out.set("X-APISIX-Upstream-Status", Integer.toString(status));
     }
@@ -277,20 +281,29 @@ final class ProxyExchange {
     ProxyHandler.copyEndToEnd(view.headers(), out);
     String remote = view.remoteAddr();
     String forwardedFor = view.header("X-Forwarded-For");
-    out.set("X-Forwarded-For", forwardedFor == null ? remote : forwardedFor + ", " + remote);
-    out.set("X-Real-IP", remote);
-    if (!out.contains("X-Forwarded-Proto")) {
-      out.set("X-Forwarded-Proto", request.isSSL() ? "https" : "http");
+    out.set(X_FORWARDED_FOR, forwardedFor == null ? remote : forwardedFor + ", " + remote);
+    out.set(X_REAL_IP, remote);
+    if (!out.contains(X_FORWARDED_PROTO)) {
+      out.set(X_FORWARDED_PROTO, request.isSSL() ? HTTPS : HTTP);
     }
     String host = request.getHeader(HttpHeaders.HOST);
-    if (!out.contains("X-Forwarded-Host") && host != null) {
-      out.set("X-Forwarded-Host", ProxyRequestView.hostOf(host));
+    if (!out.contains(X_FORWARDED_HOST) && host != null) {
+      out.set(X_FORWARDED_HOST, ProxyRequestView.hostOf(host));
     }
-    if (!out.contains("X-Forwarded-Port") && request.localAddress() != null) {
-      out.set("X-Forwarded-Port", Integer.toString(request.localAddress().port()));
+    if (!out.contains(X_FORWARDED_PORT) && request.localAddress() != null) {
+      out.set(X_FORWARDED_PORT, Integer.toString(request.localAddress().port()));
     }
     return out;
   }
+
+  private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
+  private static final CharSequence X_REAL_IP = HttpHeaders.createOptimized("X-Real-IP");
+  private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
+  private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
+  private static final CharSequence X_FORWARDED_PORT = HttpHeaders.createOptimized("X-Forwarded-Port");
+  private static final CharSequence HTTP = HttpHeaders.createOptimized("http");
+  private static final CharSequence HTTPS = HttpHeaders.createOptimized("https");
+  private static final CharSequence SERVER = HttpHeaders.createOptimized("Server");
 
   /** pass_host: pass keeps the client's Host, node uses the node's address, rewrite the configured one. */
   private String upstreamHost(Node node, boolean https) {

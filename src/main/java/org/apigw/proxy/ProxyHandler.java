@@ -7,6 +7,9 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.Vertx;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apigw.plugin.PluginChain;
@@ -104,32 +107,69 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     new ProxyExchange(request, view, upstream, timeout, client, settings, run).start();
   }
 
-  /** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus nginx's. */
+  /**
+   * Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus nginx's.
+   * Dispatches on the length first and compares case-insensitively without allocating: this
+   * runs for every header of every request and response.
+   */
   static boolean isHopByHop(CharSequence name) {
-    return HttpHeaders.CONNECTION.toString().equalsIgnoreCase(name.toString())
-        || "keep-alive".equalsIgnoreCase(name.toString())
-        || "proxy-connection".equalsIgnoreCase(name.toString())
-        || "te".equalsIgnoreCase(name.toString())
-        || "trailer".equalsIgnoreCase(name.toString())
-        || "transfer-encoding".equalsIgnoreCase(name.toString())
-        || "upgrade".equalsIgnoreCase(name.toString());
+    switch (name.length()) {
+      case 2:
+        return AsciiString.contentEqualsIgnoreCase(name, "te");
+      case 7:
+        return AsciiString.contentEqualsIgnoreCase(name, "trailer")
+            || AsciiString.contentEqualsIgnoreCase(name, "upgrade");
+      case 10:
+        return AsciiString.contentEqualsIgnoreCase(name, "connection")
+            || AsciiString.contentEqualsIgnoreCase(name, "keep-alive");
+      case 16:
+        return AsciiString.contentEqualsIgnoreCase(name, "proxy-connection");
+      case 17:
+        return AsciiString.contentEqualsIgnoreCase(name, "transfer-encoding");
+      default:
+        return false;
+    }
   }
 
   /** Copies end-to-end headers: drops hop-by-hop ones and any the Connection header names. */
   static void copyEndToEnd(MultiMap from, MultiMap to) {
     String connection = from.get(HttpHeaders.CONNECTION);
+    List<String> named = connection == null ? List.of() : connectionTokens(connection);
     for (var header : from) {
       String name = header.getKey();
-      if (isHopByHop(name) || (connection != null && listed(connection, name))) {
+      if (isHopByHop(name) || (!named.isEmpty() && listed(named, name))) {
         continue;
       }
       to.add(name, header.getValue());
     }
   }
 
-  private static boolean listed(String connection, String name) {
-    for (String token : connection.split(",")) {
-      if (token.trim().equalsIgnoreCase(name)) {
+  /**
+   * The header names a Connection header lists, without the hop-by-hop ones (dropped anyway):
+   * the usual {@code keep-alive} gives an empty list; parsed once per message.
+   */
+  static List<String> connectionTokens(String connection) {
+    List<String> tokens = null;
+    int from = 0;
+    int length = connection.length();
+    while (from <= length) {
+      int comma = connection.indexOf(',', from);
+      int to = comma < 0 ? length : comma;
+      String token = connection.substring(from, to).trim();
+      if (!token.isEmpty() && !isHopByHop(token)) {
+        if (tokens == null) {
+          tokens = new ArrayList<>(2);
+        }
+        tokens.add(token);
+      }
+      from = to + 1;
+    }
+    return tokens == null ? List.of() : tokens;
+  }
+
+  private static boolean listed(List<String> named, String name) {
+    for (int i = 0; i < named.size(); i++) {
+      if (named.get(i).equalsIgnoreCase(name)) {
         return true;
       }
     }
