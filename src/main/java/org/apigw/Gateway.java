@@ -351,7 +351,6 @@ public final class Gateway implements AutoCloseable {
                 stored.modRevision()));
       }
     }
-    entries.sort(java.util.Comparator.comparing(SnapshotEntry::key));
     return SnapshotData.of(config.revision(), config.clusterId(), Instant.now(), entries);
   }
 
