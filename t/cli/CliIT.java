@@ -161,6 +161,36 @@ class CliIT {
   }
 
   @Test
+  void quit_asksKeepAliveClientsToClose_beforeClosingTheirConnections() throws Exception {
+    try (GatewayProcess gw = GatewayProcess.builder().etcd(ETCD.etcd().endpoint()).build()) {
+      gw.start();
+      gw.put("/routes/cli-drain", "{\"uri\":\"/cli/drain\",\"upstream\":{\"nodes\":{\"" + u1.node() + "\":1}}}");
+      gw.awaitStatus("/cli/drain", 200, Duration.ofSeconds(10));
+      long pid = gw.pid().orElseThrow();
+      CompletableFuture<CliResult> quit =
+          CompletableFuture.supplyAsync(() -> GatewayProcess.cli("quit", "-p", gw.prefix().toString()));
+      // one keep-alive connection, reused request after request: while the node drains, the
+      // response that ends it says so, and no request meets a connection closed under it
+      boolean toldToClose = false;
+      List<String> failures = new CopyOnWriteArrayList<>();
+      while (!toldToClose && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !quit.isDone()) {
+        try {
+          Http.Response r = gw.get("/cli/drain");
+          toldToClose = "close".equalsIgnoreCase(r.header("Connection"));
+          if (r.status() != 200) {
+            failures.add(r.toString());
+          }
+        } catch (RuntimeException e) {
+          failures.add(e.toString());
+        }
+      }
+      assertEquals(0, quit.get(30, TimeUnit.SECONDS).exit());
+      assertEquals(List.of(), failures, "requests failed while the node drained");
+      assertTrue(toldToClose, "a response during the drain carried Connection: close");
+    }
+  }
+
+  @Test
   void reload_appliesTheNewConfig_withoutFailingARequest() throws Exception {
     GatewayProcess.Builder b = GatewayProcess.builder().etcd(ETCD.etcd().endpoint());
     try (GatewayProcess gw = b.build()) {

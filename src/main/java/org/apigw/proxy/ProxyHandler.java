@@ -6,11 +6,13 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.Vertx;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apigw.plugin.PluginChain;
 import org.apigw.resource.Route;
@@ -32,19 +34,25 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
   private final HttpClient client;
   private final ProxySettings settings;
   private final Vertx vertx;
+  private final BooleanSupplier draining;
 
   private static final Map<String, String> NOT_FOUND_HEADERS = Map.of("Content-Type", "application/json");
 
-  ProxyHandler(Supplier<RuntimeConfig> config, HttpClient client, ProxySettings settings, Vertx vertx) {
+  ProxyHandler(
+      Supplier<RuntimeConfig> config, HttpClient client, ProxySettings settings, Vertx vertx, BooleanSupplier draining) {
     this.config = config;
     this.client = client;
     this.settings = settings;
     this.vertx = vertx;
+    this.draining = draining;
   }
 
   @Override
   public void handle(HttpServerRequest request) {
     request.pause(); // the body streams upstream once a connection is up, not before
+    if (draining.getAsBoolean()) {
+      closeAfterResponse(request);
+    }
     RuntimeConfig current = config.get();
     String path = PathNormalizer.normalize(request.path());
     if (path == null) {
@@ -181,5 +189,18 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     if (!response.ended() && !response.closed()) {
       response.end();
     }
+  }
+
+  /**
+   * While the node drains, tells the client this connection ends with the response and closes it
+   * once the response is written, so the client's next request goes to a listener that stays.
+   */
+  private static void closeAfterResponse(HttpServerRequest request) {
+    if (request.version() == HttpVersion.HTTP_2) {
+      return; // one connection carries other streams; the server's shutdown sends GOAWAY
+    }
+    HttpServerResponse response = request.response();
+    response.headersEndHandler(v -> response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE));
+    response.bodyEndHandler(v -> request.connection().close());
   }
 }

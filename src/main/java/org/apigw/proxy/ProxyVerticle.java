@@ -10,6 +10,7 @@ import io.vertx.core.http.PoolOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apigw.config.GatewayConfig;
 import org.apigw.store.RuntimeConfig;
@@ -28,19 +29,25 @@ final class ProxyVerticle extends VerticleBase {
   private final Supplier<RuntimeConfig> config;
   private final ProxySettings settings;
   private final Supplier<Duration> grace;
+  private final BooleanSupplier draining;
   private final List<HttpServer> servers = new ArrayList<>();
   private HttpClient client;
 
-  /** @param grace how long in-flight requests may finish when the verticle is undeployed */
+  /**
+   * @param grace how long in-flight requests may finish when the verticle is undeployed
+   * @param draining true while a graceful stop asks clients to close their connections
+   */
   ProxyVerticle(
       List<GatewayConfig.Listen> listens,
       Supplier<RuntimeConfig> config,
       ProxySettings settings,
-      Supplier<Duration> grace) {
+      Supplier<Duration> grace,
+      BooleanSupplier draining) {
     this.listens = listens;
     this.config = config;
     this.settings = settings;
     this.grace = grace;
+    this.draining = draining;
   }
 
   @Override
@@ -55,7 +62,7 @@ final class ProxyVerticle extends VerticleBase {
                 .setMaxInitialLineLength(65536)
                 .setMaxHeaderSize(65536),
             new PoolOptions().setHttp1MaxSize(POOL_SIZE).setMaxWaitQueueSize(-1));
-    ProxyHandler handler = new ProxyHandler(config, client, settings, vertx);
+    ProxyHandler handler = new ProxyHandler(config, client, settings, vertx, draining);
     List<Future<HttpServer>> listening = new ArrayList<>();
     for (GatewayConfig.Listen listen : listens) {
       HttpServer server =
