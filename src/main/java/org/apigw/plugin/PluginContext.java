@@ -68,6 +68,30 @@ public interface PluginContext extends VarResolver {
 
   void removeResponseHeader(String name);
 
+  // ---- consumer --------------------------------------------------------------------------------
+
+  /**
+   * The consumer conf of auth plugin {@code plugin} whose {@link AuthPlugin#credentialField()}
+   * equals {@code value}, in the revision this request runs on; null when there is none.
+   */
+  Credential credential(String plugin, String value);
+
+  /**
+   * The consumer named {@code username} in this request's revision, or null. For {@code
+   * anonymous_consumer}.
+   */
+  org.apigw.resource.Consumer consumerNamed(String username);
+
+  /**
+   * Identifies the request's consumer (an auth plugin succeeded): {@code $consumer_name} and
+   * {@code $consumer_group_id} are set, and the consumer's and its group's plugins merge into the
+   * route's chain once the rewrite phase ends.
+   */
+  void attachConsumer(Credential credential);
+
+  /** The consumer identified so far, or null. */
+  Credential consumer();
+
   // ---- misc -----------------------------------------------------------------------------------
 
   /** Per-request value a plugin keeps between its phases (e.g. a generated id); null if unset. */

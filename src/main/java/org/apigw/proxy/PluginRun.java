@@ -8,11 +8,14 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.HashMap;
 import java.util.Map;
+import org.apigw.plugin.Credential;
 import org.apigw.plugin.Phase;
 import org.apigw.plugin.PhaseResult;
 import org.apigw.plugin.PluginChain;
 import org.apigw.plugin.PluginContext;
 import org.apigw.plugin.PluginState;
+import org.apigw.resource.Consumer;
+import org.apigw.store.RouteTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,8 @@ final class PluginRun implements PluginContext {
   private final Vertx vertx;
   private final PluginChain global;
   private PluginChain route;
+  private RouteTarget target;
+  private Credential consumer;
   private Map<String, Object> attrs;
   private PluginState.Key stateKey;
   private String upstreamUri;
@@ -64,8 +69,10 @@ final class PluginRun implements PluginContext {
     request.response().endHandler(v -> runLog());
   }
 
-  void route(PluginChain chain) {
-    this.route = chain;
+  /** The matched route: its chain runs after the global rules'. */
+  void route(RouteTarget target) {
+    this.target = target;
+    this.route = target.chain();
   }
 
   // ---- phase walks ----------------------------------------------------------------------------
@@ -306,7 +313,28 @@ final class PluginRun implements PluginContext {
     if ("upstream_uri".equals(name) && upstreamUri != null) {
       return upstreamUri;
     }
-    return view.var(name);
+    String value = routeVar(name);
+    return value != null ? value : view.var(name);
+  }
+
+  /** The vars that name what served the request: route, service, consumer. */
+  private String routeVar(String name) {
+    switch (name) {
+      case "route_id":
+        return target == null ? null : target.route().id();
+      case "route_name":
+        return target == null ? null : target.route().name();
+      case "service_id":
+        return target == null || target.service() == null ? null : target.service().id();
+      case "service_name":
+        return target == null || target.service() == null ? null : target.service().name();
+      case "consumer_name":
+        return consumer == null ? null : consumer.consumer().username();
+      case "consumer_group_id":
+        return consumer == null ? null : consumer.consumer().groupId();
+      default:
+        return null;
+    }
   }
 
   @Override
@@ -422,6 +450,26 @@ final class PluginRun implements PluginContext {
       attrs = new HashMap<>(4);
     }
     attrs.put(key, value);
+  }
+
+  @Override
+  public Credential credential(String plugin, String value) {
+    return null;
+  }
+
+  @Override
+  public Consumer consumerNamed(String username) {
+    return null;
+  }
+
+  @Override
+  public void attachConsumer(Credential credential) {
+    this.consumer = credential;
+  }
+
+  @Override
+  public Credential consumer() {
+    return consumer;
   }
 
   @Override

@@ -89,7 +89,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       return;
     }
     PluginRun run = new PluginRun(request, view, settings, vertx, global);
-    run.route(target.chain());
+    run.route(target);
     run.rewriteAndAccess(() -> proxy(request, view, current, target, run));
   }
 
