@@ -31,6 +31,7 @@ import org.apigw.plugin.Plugins;
 import org.apigw.plugins.BuiltinPlugins;
 import org.apigw.proxy.ProxyServer;
 import org.apigw.proxy.ProxySettings;
+import org.apigw.resource.FieldCipher;
 import org.apigw.resource.ResourceCodec;
 import org.apigw.snapshot.SnapshotData;
 import org.apigw.snapshot.SnapshotEntry;
@@ -123,7 +124,9 @@ public final class Gateway implements AutoCloseable {
       refuseTakenPorts(ports);
     }
     Plugins plugins = new Plugins(BuiltinPlugins.create(config.pluginAttr()), config.plugins());
-    ResourceCodec codec = new ResourceCodec(plugins);
+    GatewayConfig.DataEncryption encryption = config.apisix().dataEncryption();
+    ResourceCodec codec =
+        new ResourceCodec(plugins, FieldCipher.of(encryption.keyring(), encryption.enableEncryptFields()));
     if (standalone) {
       startStandalone(codec, plugins);
     } else {

@@ -293,10 +293,16 @@ public final class AdminApi {
       }
       throw AdminError.of(404, "not found");
     }
+    MultiMap params = req.params();
+    if (typeName.equals("consumers") && id != null && sub != null && (sub.equals("credentials") || sub.startsWith("credentials/"))) {
+      return credentials(ctx, method, id, sub.equals("credentials") ? null : sub.substring("credentials/".length()), params, rawBody);
+    }
     ResourceType type =
         ResourceType.fromDir(typeName)
             .orElseThrow(() -> AdminError.of(404, "Unsupported resource type: " + typeName));
-    MultiMap params = req.params();
+    if (type == ResourceType.PLUGIN_METADATA && (method.equals("POST") || method.equals("PATCH"))) {
+      throw AdminError.of(405, "not supported `" + method + "` method for " + type.kind());
+    }
     switch (method) {
       case "GET":
         if (sub != null) {
@@ -332,13 +338,17 @@ public final class AdminApi {
               if (kv == null) {
                 throw AdminError.keyNotFound();
               }
-              return new Reply(200, item(key, kv, parseStored(kv)));
+              return new Reply(200, item(key, kv, codec.decrypted(type, parseStored(kv))));
             });
   }
 
   private Future<Reply> list(Context ctx, ResourceType type, MultiMap params) {
+    return list(ctx, type, prefix + "/" + type.dir() + "/", params);
+  }
+
+  /** The objects directly under {@code dir} (nested keys such as credentials are not listed). */
+  private Future<Reply> list(Context ctx, ResourceType type, String dir, MultiMap params) {
     Paging paging = Paging.from(params);
-    String dir = prefix + "/" + type.dir() + "/";
     return etcd.list(ctx, dir)
         .map(
             kvs -> {
@@ -351,7 +361,7 @@ public final class AdminApi {
                 if (name.isEmpty() || name.indexOf('/') >= 0) {
                   continue;
                 }
-                JsonNode value = parseStored(kv);
+                JsonNode value = codec.decrypted(type, parseStored(kv));
                 if (!value.isObject() || !Filters.accept(type, value, params)) {
                   continue;
                 }
@@ -442,10 +452,138 @@ public final class AdminApi {
     }
     checkKeyId(type, id);
     String key = key(type, id);
+    String owner = type == ResourceType.CONSUMERS ? id : null;
     return checkReferences(ctx, type, value)
+        .compose(v -> owner == null ? Future.succeededFuture() : refuseDuplicateCredentials(ctx, owner, value))
         .compose(v -> lease(ctx, ttl))
-        .compose(lease -> putKeepingCreateTime(ctx, key, value, lease, CAS_ATTEMPTS))
+        .compose(lease -> putKeepingCreateTime(ctx, key, stored(type, value), lease, CAS_ATTEMPTS))
         .map(created -> new Reply(created ? 201 : 200, written(key, value)));
+  }
+
+  /** What goes to etcd: the value with its encrypted fields encrypted. */
+  private ObjectNode stored(ResourceType type, ObjectNode value) {
+    return (ObjectNode) codec.encrypted(type, value);
+  }
+
+  // ---------------------------------------------------------------- credentials
+
+  /** {@code /consumers/<username>/credentials[/<id>]}: GET, PUT and DELETE. */
+  private Future<Reply> credentials(
+      Context ctx, String method, String username, String credentialId, MultiMap params, Buffer rawBody) {
+    if (credentialId != null && (credentialId.isEmpty() || credentialId.indexOf('/') >= 0)) {
+      throw AdminError.of(404, "not found");
+    }
+    String dir = key(ResourceType.CONSUMERS, username) + "/credentials/";
+    String id = credentialId == null ? null : username + "/credentials/" + credentialId;
+    switch (method) {
+      case "GET":
+        return id == null
+            ? requireConsumer(ctx, username).compose(v -> list(ctx, ResourceType.CREDENTIALS, dir, params))
+            : getOne(ctx, ResourceType.CREDENTIALS, id);
+      case "PUT":
+        return putCredential(ctx, username, credentialId, params, rawBody);
+      case "DELETE":
+        if (id == null) {
+          throw AdminError.badRequest("missing credential id");
+        }
+        return delete(ctx, ResourceType.CREDENTIALS, id, params);
+      default:
+        throw AdminError.of(405, "not supported `" + method + "` method for credential");
+    }
+  }
+
+  private Future<Reply> putCredential(
+      Context ctx, String username, String credentialId, MultiMap params, Buffer rawBody) {
+    if (credentialId == null) {
+      throw AdminError.badRequest("missing credential id");
+    }
+    long ttl = ttl(params);
+    JsonNode conf = parseBody(rawBody);
+    if (conf == null) {
+      throw AdminError.badRequest("missing configurations");
+    }
+    ObjectNode body = requireObject(conf);
+    JsonNode bodyId = body.get("id");
+    if (bodyId != null && !credentialId.equals(idText(bodyId))) {
+      throw AdminError.badRequest("wrong credential id");
+    }
+    ObjectNode value = withId(body, TextNode.valueOf(credentialId));
+    checkForbidden(value);
+    stamp(value);
+    validate(ResourceType.CREDENTIALS, value);
+    if (!USERNAME.matcher(username).matches()) {
+      throw AdminError.of(404, "consumer not found");
+    }
+    checkKeyId(ResourceType.CREDENTIALS, credentialId);
+    String key = key(ResourceType.CREDENTIALS, username + "/credentials/" + credentialId);
+    return requireConsumer(ctx, username)
+        .compose(v -> refuseDuplicateCredentials(ctx, username, value))
+        .compose(v -> lease(ctx, ttl))
+        .compose(lease -> putKeepingCreateTime(ctx, key, stored(ResourceType.CREDENTIALS, value), lease, CAS_ATTEMPTS))
+        .map(created -> new Reply(created ? 201 : 200, written(key, value)));
+  }
+
+  private Future<Void> requireConsumer(Context ctx, String username) {
+    return etcd.exists(ctx, key(ResourceType.CONSUMERS, username))
+        .map(found -> {
+          if (!found) {
+            throw AdminError.of(404, "consumer not found");
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Two consumers may not share an auth plugin's identifying value (key-auth {@code key},
+   * basic-auth {@code username} …): the data plane could not tell who is calling. Values of
+   * {@code owner} itself (its own conf and credentials) do not count.
+   */
+  private Future<Void> refuseDuplicateCredentials(Context ctx, String owner, ObjectNode value) {
+    JsonNode confs = value.get("plugins");
+    if (confs == null || !confs.isObject()) {
+      return Future.succeededFuture();
+    }
+    Map<String, String> wanted = new java.util.HashMap<>(); // plugin -> identifying value
+    confs.fields().forEachRemaining(e -> {
+      String field = plugins.credentialField(e.getKey());
+      JsonNode v = field == null ? null : e.getValue().get(field);
+      if (v != null && v.isTextual()) {
+        wanted.put(e.getKey(), v.textValue());
+      }
+    });
+    if (wanted.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String dir = prefix + "/" + ResourceType.CONSUMERS.dir() + "/";
+    return etcd.list(ctx, dir)
+        .map(kvs -> {
+          for (KeyValue kv : kvs) {
+            String name = EtcdStore.string(kv.getKey()).substring(dir.length());
+            int slash = name.indexOf('/');
+            String username = slash < 0 ? name : name.substring(0, slash);
+            boolean credential = slash >= 0;
+            if (name.isEmpty() || username.equals(owner) || (credential && !name.startsWith(username + "/credentials/"))) {
+              continue;
+            }
+            ResourceType type = credential ? ResourceType.CREDENTIALS : ResourceType.CONSUMERS;
+            JsonNode other = codec.decrypted(type, parseStored(kv)).get("plugins");
+            if (other == null || !other.isObject()) {
+              continue;
+            }
+            for (Map.Entry<String, String> w : wanted.entrySet()) {
+              JsonNode conf = other.get(w.getKey());
+              JsonNode v = conf == null ? null : conf.get(plugins.credentialField(w.getKey()));
+              if (v != null && w.getValue().equals(v.asText())) {
+                String where =
+                    credential
+                        ? "credential: " + name.substring(name.lastIndexOf('/') + 1) + " of consumer: " + username
+                        : "consumer: " + username;
+                throw AdminError.badRequest("duplicate key of plugin " + w.getKey() + " found with " + where);
+              }
+            }
+          }
+          return null;
+        });
   }
 
   /**
@@ -645,6 +783,9 @@ public final class AdminApi {
       case PLUGIN_CONFIGS:
         return refuseIfReferenced(
             ctx, ResourceType.ROUTES, "plugin_config_id", id, "can not delete this plugin config");
+      case CONSUMER_GROUPS:
+        return refuseIfReferenced(
+            ctx, ResourceType.CONSUMERS, "group_id", id, "can not delete this consumer group");
       default:
         return Future.succeededFuture();
     }
@@ -664,7 +805,7 @@ public final class AdminApi {
                 JsonNode value = parseStored(kv);
                 JsonNode ref = value.get(field);
                 if (ref != null && id.equals(idText(ref))) {
-                  JsonNode userId = value.get("id");
+                  JsonNode userId = value.has("username") ? value.get("username") : value.get("id");
                   String who = userId == null ? name : idText(userId);
                   throw AdminError.badRequest(
                       refusal + ", " + users.kind() + " [" + who + "] is still using it now");
@@ -681,6 +822,9 @@ public final class AdminApi {
     Future<Void> chain = Future.succeededFuture();
     if (type == ResourceType.ROUTES || type == ResourceType.SERVICES) {
       chain = chain.compose(v -> requireExisting(ctx, value, "upstream_id", ResourceType.UPSTREAMS));
+    }
+    if (type == ResourceType.CONSUMERS) {
+      chain = chain.compose(v -> requireExisting(ctx, value, "group_id", ResourceType.CONSUMER_GROUPS));
     }
     if (type == ResourceType.ROUTES) {
       chain =

@@ -112,7 +112,7 @@ final class SnapshotCommand implements Callable<Integer> {
     out.println("written_at:     " + data.writtenAt() + " (" + age(data.writtenAt(), now) + ")");
     out.println("entries:        " + data.entries().size());
     for (Map.Entry<ResourceType, Integer> e : counts.entrySet()) {
-      out.printf("  %-16s %d%n", e.getKey().dir(), e.getValue());
+      out.printf("  %-16s %d%n", e.getKey().collection(), e.getValue());
     }
     out.printf("  %-16s %d%n", "other keys", others.size());
     for (String key : others.subList(0, Math.min(others.size(), Inspect.OTHER_KEYS_SHOWN))) {
@@ -125,8 +125,8 @@ final class SnapshotCommand implements Callable<Integer> {
 
   /**
    * The resource type of {@code <prefix>/<dir>/<id>} whatever the prefix (a snapshot does not
-   * record it); empty for directory placeholders, sub-resources such as consumer credentials,
-   * and APISIX keys this build does not serve ({@code /apisix/plugins}, {@code ssls}, ...).
+   * record it); empty for directory placeholders and APISIX keys this build does not serve
+   * ({@code /apisix/plugins}, {@code ssls}, ...).
    */
   static Optional<ResourceType> resourceTypeOf(String key) {
     int last = key.lastIndexOf('/');
@@ -134,7 +134,15 @@ final class SnapshotCommand implements Callable<Integer> {
       return Optional.empty();
     }
     int before = key.lastIndexOf('/', last - 1);
-    return ResourceType.fromDir(key.substring(before + 1, last));
+    String dir = key.substring(before + 1, last);
+    if (dir.equals("credentials")) {
+      int consumer = key.lastIndexOf('/', before - 1);
+      int consumers = consumer <= 0 ? -1 : key.lastIndexOf('/', consumer - 1);
+      return consumers >= 0 && key.substring(consumers + 1, consumer).equals("consumers")
+          ? Optional.of(ResourceType.CREDENTIALS)
+          : Optional.empty();
+    }
+    return ResourceType.fromDir(dir);
   }
 
   static String age(Instant writtenAt, Instant now) {

@@ -104,7 +104,22 @@ final class ConfigReader {
         control,
         bool("apisix->enable_server_tokens", false),
         bool("apisix->delete_uri_tail_slash", false),
-        level == null ? null : LOG_LEVELS.get(level));
+        level == null ? null : LOG_LEVELS.get(level),
+        readDataEncryption());
+  }
+
+  private GatewayConfig.DataEncryption readDataEncryption() {
+    List<String> keyring = strings("apisix->data_encryption->keyring");
+    for (int i = 0; i < keyring.size(); i++) {
+      int length = keyring.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (length != 16 && length != 32) {
+        problems.at(
+            YamlDocument.element("apisix->data_encryption->keyring", i),
+            "must be 16 or 32 characters long (an AES key), got " + length);
+      }
+    }
+    return new GatewayConfig.DataEncryption(
+        bool("apisix->data_encryption->enable_encrypt_fields", true), List.copyOf(keyring));
   }
 
   private GatewayConfig.Deployment readDeployment(boolean enableAdmin) {

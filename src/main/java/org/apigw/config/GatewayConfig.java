@@ -44,7 +44,15 @@ public record GatewayConfig(
       Listen control,
       boolean enableServerTokens,
       boolean deleteUriTailSlash,
-      String logLevel) {}
+      String logLevel,
+      DataEncryption dataEncryption) {}
+
+  /**
+   * {@code apisix.data_encryption}: how plugin fields marked encrypted are stored in etcd.
+   *
+   * @param keyring 16 or 32 characters each; the first encrypts, all are tried to decrypt
+   */
+  public record DataEncryption(boolean enableEncryptFields, List<String> keyring) {}
 
   /**
    * @param role traditional, control_plane or data_plane

@@ -133,7 +133,7 @@ public final class ControlApi {
     out.put("confirmed_at", confirmed == 0 ? null : Instant.ofEpochMilli(confirmed).toString());
     out.put("age_seconds", confirmed == 0 ? -1 : Math.max(0, now - confirmed) / 1000);
     ObjectNode counts = out.putObject("counts");
-    current.counts().forEach((type, n) -> counts.put(type.dir(), n));
+    current.counts().forEach((type, n) -> counts.put(type.collection(), n));
     if (sync != null) {
       EtcdLinkStatus link = sync.status();
       ObjectNode etcd = out.putObject("etcd");

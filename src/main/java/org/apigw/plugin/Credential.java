@@ -9,10 +9,4 @@ import org.apigw.resource.Consumer;
  * @param id the credential's id, or null when the conf sits in the consumer's own {@code plugins}
  * @param conf the plugin's typed consumer conf ({@link AuthPlugin#decodeConsumer})
  */
-public record Credential(Consumer consumer, String id, Object conf) {
-
-  /** {@code X-Credential-Identifier}: the credential id, else the consumer name. */
-  public String identifier() {
-    return id != null ? id : consumer.username();
-  }
-}
+public record Credential(Consumer consumer, String id, Object conf) {}

@@ -43,6 +43,24 @@ public interface Plugin<C> {
   }
 
   /**
+   * Classpath location of the metadata schema ({@code plugin_metadata/<name>}), or null when the
+   * plugin takes no metadata.
+   */
+  default String metadataSchemaResource() {
+    return null;
+  }
+
+  /**
+   * Turns schema-valid metadata (without {@code id}) into what the plugin reads per request
+   * through {@link PluginContext#metadata}. Decoded once per revision.
+   *
+   * @throws PluginConfigException when a check beyond the schema fails
+   */
+  default Object decodeMetadata(JsonNode conf) {
+    return conf;
+  }
+
+  /**
    * Turns a schema-valid conf (without {@code _meta}; schema defaults not applied) into the typed
    * conf.
    *

@@ -23,6 +23,39 @@ public interface PluginCatalog {
   /** Names of the enabled plugins. */
   Set<String> enabled();
 
+  /** True when {@code name} is an enabled auth plugin (it has a consumer conf). */
+  default boolean isAuth(String name) {
+    return false;
+  }
+
+  /**
+   * Checks an auth plugin's consumer conf (on a consumer or a credential).
+   *
+   * @return empty when valid, else the reason
+   */
+  default Optional<String> checkConsumer(String name, JsonNode conf) {
+    return Optional.of("unknown plugin [" + name + "]");
+  }
+
+  /**
+   * Checks a plugin's metadata ({@code plugin_metadata/<name>}, without {@code id}).
+   *
+   * @return empty when valid, else the reason
+   */
+  default Optional<String> checkMetadata(String name, JsonNode conf) {
+    return Optional.of("invalid plugin name");
+  }
+
+  /** The consumer conf field identifying a consumer for auth plugin {@code name}, or null. */
+  default String credentialField(String name) {
+    return null;
+  }
+
+  /** The fields of auth plugin {@code name}'s consumer conf that are stored encrypted. */
+  default Set<String> encryptFields(String name) {
+    return Set.of();
+  }
+
   /** A catalog with no plugins: every plugin name is unknown. */
   PluginCatalog NONE =
       new PluginCatalog() {

@@ -83,6 +83,34 @@ public final class PluginChain {
     return new PluginChain(sorted);
   }
 
+  /**
+   * This chain with {@code top}'s entries added, each replacing an entry of the same name here
+   * (a consumer's plugins over a route's).
+   */
+  public PluginChain overriddenBy(PluginChain top) {
+    if (top.isEmpty()) {
+      return this;
+    }
+    List<Entry> merged = new ArrayList<>(entries.size() + top.entries.size());
+    for (Entry e : entries) {
+      if (!top.has(e.name())) {
+        merged.add(e);
+      }
+    }
+    merged.addAll(top.entries);
+    return of(merged);
+  }
+
+  /** True when an entry is named {@code name}. */
+  public boolean has(String name) {
+    for (Entry e : entries) {
+      if (e.name().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public boolean isEmpty() {
     return entries.isEmpty();
   }

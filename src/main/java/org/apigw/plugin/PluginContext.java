@@ -21,8 +21,14 @@ public interface PluginContext extends VarResolver {
   /** Normalized path ({@code $uri}), without query. */
   String uri();
 
-  /** Raw query string ({@code $args}) or null. */
+  /** Raw query string ({@code $args}) or null; reflects {@link #setQuery}. */
   String query();
+
+  /**
+   * Replaces the query string (raw, already encoded; null or empty for none) for later plugins
+   * ({@code $args}, {@code arg_*}) and the upstream request, as {@code set_uri_args} does.
+   */
+  void setQuery(String query);
 
   /** {@code http} or {@code https}. */
   String scheme();
@@ -91,6 +97,12 @@ public interface PluginContext extends VarResolver {
 
   /** The consumer identified so far, or null. */
   Credential consumer();
+
+  /**
+   * The decoded {@code plugin_metadata} of {@code plugin} ({@link Plugin#decodeMetadata}) in this
+   * request's revision, or null when none is set.
+   */
+  Object metadata(String plugin);
 
   // ---- misc -----------------------------------------------------------------------------------
 

@@ -34,6 +34,8 @@ public final class Plugins implements PluginCatalog {
 
   private final Map<String, Plugin<Object>> plugins = new LinkedHashMap<>();
   private final Map<String, SchemaValidator.Check> schemas = new LinkedHashMap<>();
+  private final Map<String, SchemaValidator.Check> consumerSchemas = new LinkedHashMap<>();
+  private final Map<String, SchemaValidator.Check> metadataSchemas = new LinkedHashMap<>();
   private final Set<String> enabled;
 
   /**
@@ -48,6 +50,14 @@ public final class Plugins implements PluginCatalog {
       if (wanted.contains(plugin.name())) {
         plugins.put(plugin.name(), (Plugin<Object>) plugin);
         schemas.put(plugin.name(), SchemaValidator.compileClasspath(Json.MAPPER, plugin.schemaResource()));
+        if (plugin instanceof AuthPlugin<?, ?> auth) {
+          consumerSchemas.put(
+              plugin.name(), SchemaValidator.compileClasspath(Json.MAPPER, auth.consumerSchemaResource()));
+        }
+        if (plugin.metadataSchemaResource() != null) {
+          metadataSchemas.put(
+              plugin.name(), SchemaValidator.compileClasspath(Json.MAPPER, plugin.metadataSchemaResource()));
+        }
       }
     }
     this.enabled = Collections.unmodifiableSet(new TreeSet<>(plugins.keySet()));
@@ -83,6 +93,69 @@ public final class Plugins implements PluginCatalog {
     } catch (PluginConfigException e) {
       return Optional.of(e.getMessage());
     }
+  }
+
+  @Override
+  public boolean isAuth(String name) {
+    return consumerSchemas.containsKey(name);
+  }
+
+  /** The enabled auth plugin {@code name}, or null. */
+  @SuppressWarnings("unchecked")
+  public AuthPlugin<Object, Object> auth(String name) {
+    return isAuth(name) ? (AuthPlugin<Object, Object>) (Plugin<?>) plugins.get(name) : null;
+  }
+
+  @Override
+  public Optional<String> checkConsumer(String name, JsonNode conf) {
+    AuthPlugin<Object, Object> auth = auth(name);
+    if (auth == null) {
+      return Optional.of(plugins.containsKey(name) ? "plugin [" + name + "] is not an auth plugin" : "unknown plugin [" + name + "]");
+    }
+    Optional<String> error = consumerSchemas.get(name).validate(conf);
+    if (error.isPresent()) {
+      return error;
+    }
+    try {
+      auth.decodeConsumer(conf);
+      return Optional.empty();
+    } catch (PluginConfigException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  @Override
+  public Optional<String> checkMetadata(String name, JsonNode conf) {
+    Plugin<Object> plugin = plugins.get(name);
+    if (plugin == null) {
+      return Optional.of("invalid plugin name");
+    }
+    SchemaValidator.Check schema = metadataSchemas.get(name);
+    if (schema == null) {
+      return Optional.of("no metadata schema for plugin " + name);
+    }
+    Optional<String> error = schema.validate(conf);
+    if (error.isPresent()) {
+      return error;
+    }
+    try {
+      plugin.decodeMetadata(conf);
+      return Optional.empty();
+    } catch (PluginConfigException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  @Override
+  public String credentialField(String name) {
+    AuthPlugin<Object, Object> auth = auth(name);
+    return auth == null ? null : auth.credentialField();
+  }
+
+  @Override
+  public Set<String> encryptFields(String name) {
+    AuthPlugin<Object, Object> auth = auth(name);
+    return auth == null ? Set.of() : auth.encryptFields();
   }
 
   /**

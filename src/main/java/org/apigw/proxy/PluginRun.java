@@ -15,7 +15,9 @@ import org.apigw.plugin.PluginChain;
 import org.apigw.plugin.PluginContext;
 import org.apigw.plugin.PluginState;
 import org.apigw.resource.Consumer;
+import org.apigw.store.ConsumerIndex;
 import org.apigw.store.RouteTarget;
+import org.apigw.store.RuntimeConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,7 @@ final class PluginRun implements PluginContext {
   private final ProxySettings settings;
   private final Vertx vertx;
   private final PluginChain global;
+  private final RuntimeConfig config;
   private PluginChain route;
   private RouteTarget target;
   private Credential consumer;
@@ -59,12 +62,14 @@ final class PluginRun implements PluginContext {
   private int index;
   private Runnable onPassed;
 
-  PluginRun(HttpServerRequest request, ProxyRequestView view, ProxySettings settings, Vertx vertx, PluginChain global) {
+  PluginRun(
+      HttpServerRequest request, ProxyRequestView view, ProxySettings settings, Vertx vertx, RuntimeConfig config) {
     this.request = request;
     this.view = view;
     this.settings = settings;
     this.vertx = vertx;
-    this.global = global;
+    this.config = config;
+    this.global = config.globalChain();
     this.route = PluginChain.EMPTY;
     request.response().endHandler(v -> runLog());
   }
@@ -77,13 +82,45 @@ final class PluginRun implements PluginContext {
 
   // ---- phase walks ----------------------------------------------------------------------------
 
-  private static final Phase[] REWRITE_ACCESS = {Phase.REWRITE, Phase.REWRITE, Phase.ACCESS, Phase.ACCESS};
+  private static final Phase[] REWRITE = {Phase.REWRITE, Phase.REWRITE};
+  private static final Phase[] ACCESS = {Phase.ACCESS, Phase.ACCESS};
+  private static final Phase[] CONSUMER_REWRITE_ACCESS = {Phase.REWRITE, Phase.ACCESS, Phase.ACCESS};
   private static final Phase[] GLOBAL_ONLY = {Phase.REWRITE, Phase.ACCESS};
   private static final Phase[] BEFORE_PROXY = {Phase.BEFORE_PROXY, Phase.BEFORE_PROXY};
 
-  /** Matched route: global rewrite, route rewrite, global access, route access, then {@code next}. */
+  /**
+   * Matched route: global rewrite, route rewrite (auth plugins identify the consumer here), the
+   * consumer merge, global access, route access, then {@code next}.
+   */
   void rewriteAndAccess(Runnable next) {
-    walk(new PluginChain[] {global, route, global, route}, REWRITE_ACCESS, next);
+    walk(new PluginChain[] {global, route}, REWRITE, () -> mergeConsumerThenAccess(next));
+  }
+
+  /**
+   * APISIX's consumer merge: once a consumer is known, its group's and its own plugins replace
+   * the route's of the same name, and the rewrite phase runs for the plugins that came with it
+   * before the access phase runs on the merged chain.
+   */
+  private void mergeConsumerThenAccess(Runnable next) {
+    ConsumerIndex.Entry entry = consumer == null ? null : config.consumers().consumer(consumer.consumer().username());
+    if (entry == null) {
+      walk(new PluginChain[] {global, route}, ACCESS, next);
+      return;
+    }
+    if (entry.groupMissing()) {
+      log.warn(
+          "consumer {}: consumer group {} not found; answering 503",
+          entry.consumer().username(), entry.consumer().groupId());
+      respond(503, null, null);
+      return;
+    }
+    PluginChain merged = config.withConsumer(target.route().id(), route, entry);
+    if (merged == route) {
+      walk(new PluginChain[] {global, route}, ACCESS, next);
+      return;
+    }
+    route = merged;
+    walk(new PluginChain[] {entry.chain(), global, route}, CONSUMER_REWRITE_ACCESS, next);
   }
 
   /** No route matched: the global rules' rewrite and access, then {@code next} (the 404). */
@@ -349,7 +386,12 @@ final class PluginRun implements PluginContext {
 
   @Override
   public String query() {
-    return request.query();
+    return view.query();
+  }
+
+  @Override
+  public void setQuery(String query) {
+    view.setQuery(query);
   }
 
   @Override
@@ -454,17 +496,36 @@ final class PluginRun implements PluginContext {
 
   @Override
   public Credential credential(String plugin, String value) {
-    return null;
+    return config.consumers().credential(plugin, value);
   }
 
   @Override
   public Consumer consumerNamed(String username) {
-    return null;
+    ConsumerIndex.Entry entry = config.consumers().consumer(username);
+    return entry == null ? null : entry.consumer();
   }
 
+  /** Also tells the upstream who the consumer is, as APISIX's auth plugins do. */
   @Override
   public void attachConsumer(Credential credential) {
     this.consumer = credential;
+    Consumer c = credential.consumer();
+    setHeader("X-Consumer-Username", c.username());
+    setOrRemoveHeader("X-Credential-Identifier", credential.id());
+    setOrRemoveHeader("X-Consumer-Custom-ID", c.labels().get("custom_id")); // the client may not claim one
+  }
+
+  private void setOrRemoveHeader(String name, String value) {
+    if (value != null) {
+      setHeader(name, value);
+    } else {
+      removeHeader(name);
+    }
+  }
+
+  @Override
+  public Object metadata(String plugin) {
+    return config.pluginMetadata(plugin);
   }
 
   @Override

@@ -79,7 +79,7 @@ final class ProxyExchange {
     if (run != null && run.upstreamUri() != null) {
       uri = run.upstreamUri();
     } else {
-      String query = request.query();
+      String query = view.query();
       String path = PathNormalizer.encode(view.path());
       uri = query == null ? path : path + "?" + query;
     }
@@ -332,7 +332,8 @@ final class ProxyExchange {
         switch (hashOn) {
           case "header" -> view.var("http_" + config.key().toLowerCase(java.util.Locale.ROOT).replace('-', '_'));
           case "cookie" -> view.var("cookie_" + config.key());
-          case "vars" -> view.var(config.key());
+          case "vars" -> run != null ? run.var(config.key()) : view.var(config.key());
+          case "consumer" -> run != null ? run.var("consumer_name") : null;
           default -> null;
         };
     return value != null ? value : view.remoteAddr();

@@ -70,7 +70,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         ErrorPages.sendJson(request, 404, ErrorPages.ROUTE_NOT_FOUND, settings);
         return;
       }
-      PluginRun run = new PluginRun(request, view, settings, vertx, global);
+      PluginRun run = new PluginRun(request, view, settings, vertx, current);
       run.globalOnly(() -> run.respond(404, NOT_FOUND_HEADERS, ErrorPages.ROUTE_NOT_FOUND));
       return;
     }
@@ -88,7 +88,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       proxy(request, view, current, target, null); // no plugins: nothing to run
       return;
     }
-    PluginRun run = new PluginRun(request, view, settings, vertx, global);
+    PluginRun run = new PluginRun(request, view, settings, vertx, current);
     run.route(target);
     run.rewriteAndAccess(() -> proxy(request, view, current, target, run));
   }

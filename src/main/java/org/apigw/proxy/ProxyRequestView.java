@@ -20,6 +20,9 @@ final class ProxyRequestView implements RequestView {
   private String remotePort;
   /** Request headers once a plugin changed them; until then the request's own. */
   private MultiMap headers;
+  /** True once a plugin replaced the query string ({@link #setQuery}). */
+  private boolean queryChanged;
+  private String query;
 
   ProxyRequestView(HttpServerRequest request, String path) {
     this.request = request;
@@ -70,6 +73,17 @@ final class ProxyRequestView implements RequestView {
     }
   }
 
+  /** The query string as plugins left it ({@code $args}), null when there is none. */
+  String query() {
+    return queryChanged ? query : request.query();
+  }
+
+  /** A plugin's new query string (e.g. key-auth hiding its key): seen by later plugins and upstream. */
+  void setQuery(String newQuery) {
+    queryChanged = true;
+    query = newQuery == null || newQuery.isEmpty() ? null : newQuery;
+  }
+
   String header(String name) {
     return headers != null ? headers.get(name) : request.getHeader(name);
   }
@@ -100,16 +114,16 @@ final class ProxyRequestView implements RequestView {
         return request.localAddress() == null ? null : request.localAddress().hostAddress();
       case "query_string":
       case "args":
-        return request.query();
+        return query();
       case "http_host":
         return header("Host");
       case "is_args":
-        return request.query() == null ? "" : "?";
+        return query() == null ? "" : "?";
       default:
         break;
     }
     if (name.startsWith("arg_")) {
-      return request.getParam(name.substring(4));
+      return queryChanged ? org.apigw.plugin.QueryArgs.first(query, name.substring(4)) : request.getParam(name.substring(4));
     }
     if (name.startsWith("http_")) {
       return header(name.substring(5).replace('_', '-'));

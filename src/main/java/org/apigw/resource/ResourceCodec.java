@@ -60,9 +60,16 @@ public final class ResourceCodec {
   private final PluginCatalog plugins;
   private final JsonMapper mapper;
   private final SchemaValidator schemas;
+  private final FieldCipher cipher;
 
   public ResourceCodec(PluginCatalog plugins) {
+    this(plugins, FieldCipher.OFF);
+  }
+
+  /** @param cipher decrypts the encrypted plugin fields of consumers and credentials read from etcd */
+  public ResourceCodec(PluginCatalog plugins, FieldCipher cipher) {
     this.plugins = Objects.requireNonNull(plugins, "plugins");
+    this.cipher = Objects.requireNonNull(cipher, "cipher");
     this.mapper =
         JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -103,9 +110,91 @@ public final class ResourceCodec {
       case ROUTES -> checkRoute(body);
       case SERVICES -> checkService(body);
       case UPSTREAMS -> checkUpstream(body);
-      case CONSUMERS -> checkPlugins(body.get("plugins"), "invalid plugins configuration: ");
-      case PLUGIN_CONFIGS, GLOBAL_RULES -> checkPlugins(body.get("plugins"), "");
+      case CONSUMERS -> checkConsumerPlugins(body.get("plugins"), false);
+      case CREDENTIALS -> checkConsumerPlugins(body.get("plugins"), true);
+      case PLUGIN_CONFIGS, GLOBAL_RULES, CONSUMER_GROUPS -> checkPlugins(body.get("plugins"), "");
+      case PLUGIN_METADATA -> checkMetadata(body);
     };
+  }
+
+  /**
+   * A consumer's (or credential's) plugins: auth plugins carry their consumer conf, checked
+   * against the consumer schema; other plugins (consumers only) are checked as on a route.
+   */
+  private Optional<String> checkConsumerPlugins(JsonNode confs, boolean credential) {
+    if (confs == null) {
+      return Optional.empty();
+    }
+    String prefix = "invalid plugins configuration: ";
+    for (Iterator<Map.Entry<String, JsonNode>> it = confs.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      String name = entry.getKey();
+      if (!plugins.isAuth(name)) {
+        if (credential) {
+          return Optional.of("only supports auth type plugins in consumer credential");
+        }
+        ObjectNode one = mapper.createObjectNode();
+        one.set(name, entry.getValue());
+        Optional<String> error = checkPlugins(one, prefix);
+        if (error.isPresent()) {
+          return error;
+        }
+        continue;
+      }
+      if (!entry.getValue().isObject()) {
+        return Optional.of(prefix + "invalid plugin conf " + entry.getValue() + " for plugin [" + name + "]");
+      }
+      JsonNode conf = entry.getValue();
+      if (conf.has("_meta")) {
+        ObjectNode copy = ((ObjectNode) conf).deepCopy();
+        copy.remove("_meta");
+        conf = copy;
+      }
+      Optional<String> error = plugins.checkConsumer(name, conf);
+      if (error.isPresent()) {
+        return Optional.of(prefix + "failed to check the configuration of plugin " + name + " err: " + error.get());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code plugin_metadata/<name>}: the plugin must exist and accept the fields besides id. */
+  private Optional<String> checkMetadata(JsonNode body) {
+    String name = body.get("id").asText();
+    if (!plugins.isEnabled(name)) {
+      return Optional.of("invalid plugin name");
+    }
+    ObjectNode conf = ((ObjectNode) body).deepCopy();
+    conf.remove("id");
+    Optional<String> error = plugins.checkMetadata(name, conf);
+    return error.map(e -> "invalid configuration: " + e);
+  }
+
+  /**
+   * A copy of a consumer or credential body whose encrypted plugin fields are decrypted (the
+   * same object when nothing is encrypted); other types pass through.
+   */
+  public JsonNode decrypted(ResourceType type, JsonNode body) {
+    return transformed(type, body, false);
+  }
+
+  /** As {@link #decrypted}, the other way: what the Admin API stores. */
+  public JsonNode encrypted(ResourceType type, JsonNode body) {
+    return transformed(type, body, true);
+  }
+
+  private JsonNode transformed(ResourceType type, JsonNode body, boolean encrypting) {
+    if ((type != ResourceType.CONSUMERS && type != ResourceType.CREDENTIALS) || body == null || !body.isObject()) {
+      return body;
+    }
+    JsonNode confs = body.get("plugins");
+    JsonNode changed = cipher.transformPlugins(confs, plugins::encryptFields, encrypting);
+    if (changed == confs) {
+      return body;
+    }
+    ObjectNode copy = ((ObjectNode) body).deepCopy();
+    copy.set("plugins", changed);
+    return copy;
   }
 
   private Optional<String> checkRoute(JsonNode route) {
@@ -407,12 +496,17 @@ public final class ResourceCodec {
     if (id == null || id.isEmpty()) {
       return new Decoded.Rejected("missing " + type.kind() + " id");
     }
+    value = decrypted(type, value);
+    if (type == ResourceType.PLUGIN_METADATA && !value.has("id")) {
+      value = ((ObjectNode) value).deepCopy().put("id", id); // the key names the plugin
+    }
     Optional<String> error = validate(type, value);
     if (error.isPresent()) {
       return new Decoded.Rejected(error.get());
     }
+    String keyId = type == ResourceType.CREDENTIALS ? id.substring(id.lastIndexOf('/') + 1) : id;
     JsonNode idNode = type == ResourceType.CONSUMERS ? value.get("username") : value.get("id");
-    if (idNode != null && !idNode.asText().equals(id)) {
+    if (idNode != null && !idNode.asText().equals(keyId)) {
       return new Decoded.Rejected("wrong " + type.kind() + " id");
     }
     Resource resource =
@@ -424,6 +518,9 @@ public final class ResourceCodec {
           case PLUGIN_CONFIGS ->
               new PluginConfig(id, text(value, "name", null), pluginMap(value));
           case GLOBAL_RULES -> new GlobalRule(id, pluginMap(value));
+          case CONSUMER_GROUPS -> new ConsumerGroup(id, text(value, "name", null), pluginMap(value));
+          case CREDENTIALS -> new ConsumerCredential(id.substring(0, id.indexOf('/')), keyId, pluginMap(value));
+          case PLUGIN_METADATA -> new PluginMetadata(id, withoutId(value));
         };
     return new Decoded.Accepted(resource);
   }
@@ -530,6 +627,12 @@ public final class ResourceCodec {
         idText(v.get("group_id")),
         pluginMap(v),
         labels(v));
+  }
+
+  private static JsonNode withoutId(JsonNode v) {
+    ObjectNode conf = ((ObjectNode) v).deepCopy();
+    conf.remove("id");
+    return conf;
   }
 
   private static Timeout toTimeout(JsonNode t) {

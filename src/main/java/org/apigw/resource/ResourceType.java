@@ -12,7 +12,14 @@ public enum ResourceType {
   UPSTREAMS("upstreams", "upstream"),
   CONSUMERS("consumers", "consumer"),
   PLUGIN_CONFIGS("plugin_configs", "plugin config"),
-  GLOBAL_RULES("global_rules", "global rule");
+  GLOBAL_RULES("global_rules", "global rule"),
+  CONSUMER_GROUPS("consumer_groups", "consumer group"),
+  PLUGIN_METADATA("plugin_metadata", "plugin metadata"),
+  /**
+   * {@code consumers/<username>/credentials/<id>}: a sub-resource stored in its consumer's
+   * directory; its id is {@code <username>/credentials/<id>}.
+   */
+  CREDENTIALS("consumers", "credential");
 
   private final String dir;
   private final String kind;
@@ -20,6 +27,11 @@ public enum ResourceType {
   ResourceType(String dir, String kind) {
     this.dir = dir;
     this.kind = kind;
+  }
+
+  /** Name of the collection in listings and counts: the directory, or {@code credentials}. */
+  public String collection() {
+    return this == CREDENTIALS ? "credentials" : dir;
   }
 
   /** Directory under the prefix, e.g. {@code routes} for {@code /apisix/routes/1}. */
@@ -34,7 +46,7 @@ public enum ResourceType {
 
   public static Optional<ResourceType> fromDir(String dir) {
     for (ResourceType type : values()) {
-      if (type.dir.equals(dir)) {
+      if (type != CREDENTIALS && type.dir.equals(dir)) {
         return Optional.of(type);
       }
     }

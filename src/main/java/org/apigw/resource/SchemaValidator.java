@@ -44,7 +44,16 @@ public final class SchemaValidator {
   SchemaValidator(ObjectMapper mapper) {
     for (String file :
         List.of(
-            "common", "route", "service", "upstream", "consumer", "plugin_config", "global_rule")) {
+            "common",
+            "route",
+            "service",
+            "upstream",
+            "consumer",
+            "plugin_config",
+            "global_rule",
+            "consumer_group",
+            "credential",
+            "plugin_metadata")) {
       documents.put(BASE + file + ".json", readDocument(mapper, file + ".json"));
     }
     SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7);
@@ -54,6 +63,9 @@ public final class SchemaValidator {
     schemas.put(ResourceType.CONSUMERS, load(registry, "consumer.json"));
     schemas.put(ResourceType.PLUGIN_CONFIGS, load(registry, "plugin_config.json"));
     schemas.put(ResourceType.GLOBAL_RULES, load(registry, "global_rule.json"));
+    schemas.put(ResourceType.CONSUMER_GROUPS, load(registry, "consumer_group.json"));
+    schemas.put(ResourceType.CREDENTIALS, load(registry, "credential.json"));
+    schemas.put(ResourceType.PLUGIN_METADATA, load(registry, "plugin_metadata.json"));
     pluginMeta = load(registry, "common.json#/definitions/plugin_meta");
   }
 

@@ -13,7 +13,7 @@ record ConfigKey(ResourceType type, String id) {
   /** APISIX directories and single keys that this build does not serve; skipped quietly. */
   private static final Set<String> KNOWN_OTHER =
       Set.of(
-          "ssls", "plugin_metadata", "consumer_groups", "stream_routes", "protos", "secrets",
+          "ssls", "stream_routes", "protos", "secrets",
           "plugins", "gen_id", "data_plane");
 
   /** Why a key is not a resource to decode; {@code UNKNOWN} keys are counted as rejected. */
@@ -41,10 +41,25 @@ record ConfigKey(ResourceType type, String id) {
     if (id.isEmpty()) {
       return new Parsed(Skip.PLACEHOLDER, null); // "<prefix>/routes/" holds APISIX's init_dir marker
     }
-    if (id.indexOf('/') >= 0) {
-      // e.g. consumers/<name>/credentials/<id>: a sub-resource this build does not serve yet
-      return new Parsed(Skip.KNOWN_OTHER, null);
+    int inner = id.indexOf('/');
+    if (inner >= 0) {
+      if (type.get() == ResourceType.CONSUMERS && isCredential(id, inner)) {
+        return new Parsed(Skip.NONE, new ConfigKey(ResourceType.CREDENTIALS, id));
+      }
+      if (type.get() == ResourceType.CONSUMERS && id.endsWith("/credentials/")) {
+        return new Parsed(Skip.PLACEHOLDER, null);
+      }
+      return new Parsed(Skip.UNKNOWN, null);
     }
     return new Parsed(Skip.NONE, new ConfigKey(type.get(), id));
+  }
+
+  /** {@code <username>/credentials/<id>} with non-empty parts and nothing deeper. */
+  private static boolean isCredential(String id, int slash) {
+    String marker = "/credentials/";
+    return slash > 0
+        && id.startsWith(marker, slash)
+        && id.length() > slash + marker.length()
+        && id.indexOf('/', slash + marker.length()) < 0;
   }
 }

@@ -10,6 +10,7 @@ import org.apigw.plugin.PluginChain;
 import org.apigw.plugin.Plugins;
 import org.apigw.resource.GlobalRule;
 import org.apigw.resource.PluginConfig;
+import org.apigw.resource.PluginMetadata;
 import org.apigw.resource.ResourceType;
 import org.apigw.resource.Route;
 import org.apigw.resource.Service;
@@ -70,9 +71,44 @@ final class RuntimeBuilder {
         touched.contains(ResourceType.GLOBAL_RULES)
             ? globalChain(resources.get(ResourceType.GLOBAL_RULES))
             : previous.globalChain();
+    ConsumerIndex consumers =
+        touched.contains(ResourceType.CONSUMERS)
+                || touched.contains(ResourceType.CREDENTIALS)
+                || touched.contains(ResourceType.CONSUMER_GROUPS)
+            ? ConsumerIndex.build(
+                plugins,
+                resources.get(ResourceType.CONSUMERS),
+                resources.get(ResourceType.CREDENTIALS),
+                resources.get(ResourceType.CONSUMER_GROUPS))
+            : previous.consumers();
+    Map<String, Object> metadata =
+        touched.contains(ResourceType.PLUGIN_METADATA)
+            ? pluginMetadata(resources.get(ResourceType.PLUGIN_METADATA))
+            : previous.pluginMetadata();
     return new RuntimeConfig(
         revision, clusterId, origin, System.currentTimeMillis(), resources, router, upstreams, inline,
-        global, chains);
+        global, chains, consumers, metadata);
+  }
+
+  /** Each plugin's metadata, decoded once per change; one that does not decode is left out. */
+  private Map<String, Object> pluginMetadata(SortedMap<String, StoredResource> stored) {
+    if (plugins == null || stored.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Object> decoded = new HashMap<>();
+    for (StoredResource s : stored.values()) {
+      PluginMetadata metadata = (PluginMetadata) s.resource();
+      org.apigw.plugin.Plugin<Object> plugin = plugins.plugin(metadata.id());
+      if (plugin == null) {
+        continue;
+      }
+      try {
+        decoded.put(metadata.id(), plugin.decodeMetadata(metadata.conf()));
+      } catch (RuntimeException e) {
+        log.error("plugin_metadata/{} does not decode ({}); the plugin runs without it", metadata.id(), e.getMessage());
+      }
+    }
+    return Map.copyOf(decoded);
   }
 
   /** Every global rule's plugins in one chain, rules in id order before the priority sort. */

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apigw.plugin.PluginChain;
 import org.apigw.resource.PluginConfig;
 import org.apigw.resource.Resource;
@@ -31,6 +32,15 @@ public final class RuntimeConfig {
   private final Map<String, UpstreamState> inlineUpstreams;
   private final PluginChain globalChain;
   private final Map<String, RuntimeBuilder.ChainMemo> routeChains;
+  private final ConsumerIndex consumers;
+  private final Map<String, Object> pluginMetadata;
+  /** route id + consumer → the route's chain with the consumer's plugins merged; filled lazily. */
+  private final ConcurrentHashMap<ConsumerMerge, PluginChain> consumerChains = new ConcurrentHashMap<>();
+
+  private record ConsumerMerge(String routeId, String consumer) {}
+
+  /** Merged chains kept per revision; past this, merges are recomputed per request. */
+  private static final int MAX_CONSUMER_CHAINS = 16_384;
 
   RuntimeConfig(
       long revision,
@@ -42,7 +52,9 @@ public final class RuntimeConfig {
       Map<String, UpstreamState> upstreams,
       Map<String, UpstreamState> inlineUpstreams,
       PluginChain globalChain,
-      Map<String, RuntimeBuilder.ChainMemo> routeChains) {
+      Map<String, RuntimeBuilder.ChainMemo> routeChains,
+      ConsumerIndex consumers,
+      Map<String, Object> pluginMetadata) {
     this.revision = revision;
     this.clusterId = clusterId;
     this.origin = origin;
@@ -53,6 +65,8 @@ public final class RuntimeConfig {
     this.inlineUpstreams = inlineUpstreams;
     this.globalChain = globalChain;
     this.routeChains = routeChains;
+    this.consumers = consumers;
+    this.pluginMetadata = pluginMetadata;
   }
 
   static RuntimeConfig empty(String routerKind) {
@@ -63,7 +77,40 @@ public final class RuntimeConfig {
     return new RuntimeConfig(
         0, 0, ConfigOrigin.NONE, 0, Collections.unmodifiableMap(none),
         Router.build(routerKind, java.util.List.of()), Map.of(), Map.of(),
-        PluginChain.EMPTY, Map.of());
+        PluginChain.EMPTY, Map.of(), ConsumerIndex.EMPTY, Map.of());
+  }
+
+  /** Consumers by credential and by name. */
+  public ConsumerIndex consumers() {
+    return consumers;
+  }
+
+  /** Decoded {@code plugin_metadata} of {@code plugin}, or null. */
+  public Object pluginMetadata(String plugin) {
+    return pluginMetadata.get(plugin);
+  }
+
+  Map<String, Object> pluginMetadata() {
+    return pluginMetadata;
+  }
+
+  /**
+   * {@code routeChain} (route {@code routeId}'s) with the consumer's plugins merged on top:
+   * consumer > consumer group > route. Computed once per route and consumer in a revision.
+   */
+  public PluginChain withConsumer(String routeId, PluginChain routeChain, ConsumerIndex.Entry consumer) {
+    if (consumer.chain().isEmpty()) {
+      return routeChain;
+    }
+    ConsumerMerge key = new ConsumerMerge(routeId, consumer.consumer().username());
+    PluginChain merged = consumerChains.get(key);
+    if (merged == null) {
+      merged = routeChain.overriddenBy(consumer.chain());
+      if (consumerChains.size() < MAX_CONSUMER_CHAINS) {
+        consumerChains.putIfAbsent(key, merged);
+      }
+    }
+    return merged;
   }
 
   /** The etcd revision this config reflects (for a snapshot start, the snapshot's revision). */

@@ -24,7 +24,9 @@ class SnapshotCommandTest {
     assertEquals(Optional.empty(), SnapshotCommand.resourceTypeOf("/apisix/routes/"));
     assertEquals(Optional.empty(), SnapshotCommand.resourceTypeOf("/apisix/plugins"));
     assertEquals(Optional.empty(), SnapshotCommand.resourceTypeOf("/apisix/ssls/1"));
-    assertEquals(Optional.empty(), SnapshotCommand.resourceTypeOf("/apisix/consumers/jack/credentials/c1"));
+    assertEquals(Optional.of(ResourceType.CREDENTIALS), SnapshotCommand.resourceTypeOf("/apisix/consumers/jack/credentials/c1"));
+    assertEquals(Optional.empty(), SnapshotCommand.resourceTypeOf("/apisix/routes/jack/credentials/c1"));
+    assertEquals(Optional.of(ResourceType.CONSUMER_GROUPS), SnapshotCommand.resourceTypeOf("/apisix/consumer_groups/g"));
   }
 
   @Test

@@ -23,6 +23,11 @@ public final class FakeContext implements PluginContext {
   public final MultiMap responseHeaders = MultiMap.caseInsensitiveMultiMap();
   public long timerMillis = -1;
   private final Map<String, Object> attrs = new HashMap<>();
+  /** plugin + "/" + identifying value → credential, for auth plugins to find. */
+  public final Map<String, Credential> credentials = new HashMap<>();
+  public final Map<String, org.apigw.resource.Consumer> consumers = new HashMap<>();
+  public final Map<String, Object> metadata = new HashMap<>();
+  public Credential consumer;
 
   public FakeContext uri(String u) {
     this.uri = u;
@@ -53,6 +58,7 @@ public final class FakeContext implements PluginContext {
       case "host" -> headers.get("Host");
       case "scheme" -> scheme;
       case "status" -> status == 0 ? null : Integer.toString(status);
+      case "consumer_name" -> consumer == null ? null : consumer.consumer().username();
       default -> {
         if (name.startsWith("arg_") && query != null) {
           for (String pair : query.split("&")) {
@@ -74,6 +80,7 @@ public final class FakeContext implements PluginContext {
   @Override public String method() { return method; }
   @Override public String uri() { return uri; }
   @Override public String query() { return query; }
+  @Override public void setQuery(String q) { query = q == null || q.isEmpty() ? null : q; }
   @Override public String scheme() { return scheme; }
   @Override public String remoteAddr() { return remoteAddr; }
 
@@ -99,6 +106,11 @@ public final class FakeContext implements PluginContext {
   @Override public Object attr(String key) { return attrs.get(key); }
   @Override public void attr(String key, Object value) { attrs.put(key, value); }
   @Override public PluginState.Key stateKey() { return null; }
+  @Override public Credential credential(String plugin, String value) { return credentials.get(plugin + "/" + value); }
+  @Override public org.apigw.resource.Consumer consumerNamed(String username) { return consumers.get(username); }
+  @Override public void attachConsumer(Credential c) { consumer = c; }
+  @Override public Credential consumer() { return consumer; }
+  @Override public Object metadata(String plugin) { return metadata.get(plugin); }
 
   @Override
   public Future<Void> timer(long millis) {
