@@ -155,6 +155,34 @@ class StandaloneIT {
   }
 
   @Test
+  void consumersCredentialsAndGroups_fromTheFile() throws IOException {
+    try (GatewayProcess gw = standalone().build()) {
+      write(
+          gw,
+          "routes:\n"
+              + "  - id: auth\n    uri: /sa/auth\n    plugins:\n      key-auth: {}\n"
+              + "    upstream:\n      nodes:\n        \"" + u1.node() + "\": 1\n"
+              + "consumer_groups:\n"
+              + "  - id: gold\n    plugins:\n      proxy-rewrite:\n        headers:\n          set:\n            X-Tier: gold\n"
+              + "consumers:\n"
+              + "  - username: john\n    group_id: gold\n"
+              + "  - id: john/credentials/cred1\n    plugins:\n      key-auth:\n        key: john-key\n"
+              + "#END\n");
+      gw.start();
+      Http.Response r =
+          Deadline.untilPasses(Duration.ofSeconds(5), () -> {
+            Http.Response got = gw.proxy("/sa/auth").header("apikey", "john-key").send();
+            assertEquals(200, got.status(), got.toString());
+            return got;
+          });
+      assertEquals("john", r.json().path("headers").path("x-consumer-username").asText());
+      assertEquals("cred1", r.json().path("headers").path("x-credential-identifier").asText());
+      assertEquals("gold", r.json().path("headers").path("x-tier").asText());
+      assertEquals(401, gw.get("/sa/auth").status());
+    }
+  }
+
+  @Test
   void withoutAUsableApisixYaml_refusesToStart_namingTheFile() throws IOException {
     try (GatewayProcess gw = standalone().build()) {
       GatewayProcess.CliResult r =

@@ -506,7 +506,7 @@ public final class ResourceCodec {
     }
     String keyId = type == ResourceType.CREDENTIALS ? id.substring(id.lastIndexOf('/') + 1) : id;
     JsonNode idNode = type == ResourceType.CONSUMERS ? value.get("username") : value.get("id");
-    if (idNode != null && !idNode.asText().equals(keyId)) {
+    if (idNode != null && !idNode.asText().equals(keyId) && !idNode.asText().equals(id)) {
       return new Decoded.Rejected("wrong " + type.kind() + " id");
     }
     Resource resource =

@@ -117,10 +117,21 @@ public final class ApisixYaml {
     return text.substring(lineStart, end).strip().equals(END_MARKER);
   }
 
-  /** The id of an object item if it is a non-empty string or number without '/'; else null. */
+  /** {@code <username>/credentials/<id>}: a credential listed among the consumers, as in APISIX. */
+  private static final java.util.regex.Pattern CREDENTIAL_ID =
+      java.util.regex.Pattern.compile("^[a-zA-Z0-9_\\-]+/credentials/[a-zA-Z0-9-_.]+$");
+
+  /**
+   * The id of an object item if it is a non-empty string or number without '/' (or, among the
+   * consumers, a credential's {@code <username>/credentials/<id>}); else null.
+   */
   private static String idOf(String dir, JsonNode item) {
     if (!item.isObject()) {
       return null;
+    }
+    if ("consumers".equals(dir) && !item.has("username") && item.path("id").isTextual()
+        && CREDENTIAL_ID.matcher(item.get("id").asText()).matches()) {
+      return item.get("id").asText();
     }
     JsonNode id = item.get("consumers".equals(dir) ? "username" : "id");
     if (id == null || !(id.isTextual() || id.isNumber())) {
