@@ -25,6 +25,7 @@ public final class BuiltinPlugins {
           "mocking",
           "cors",
           "response-rewrite",
+          "gzip",
           "echo");
 
   private BuiltinPlugins() {}
@@ -45,6 +46,7 @@ public final class BuiltinPlugins {
         new MockingPlugin(),
         new CorsPlugin(),
         new ResponseRewritePlugin(),
+        new GzipPlugin(),
         new EchoPlugin());
   }
 }
