@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * upstream attempt, global and route before_proxy; on the response (the upstream's or the
  * gateway's own) global then route header_filter and body_filter; log once the response ended.
  * A rewrite/access/before_proxy hook that answers ends its phase walk: the response goes out
- * through the response phases.
+ * through the response phases. A response encoder (gzip) registered in header_filter decides
+ * after the last header filter and encodes after the last body filter, as nginx's gzip filter
+ * follows the Lua ones; request body taps (proxy-mirror) get the body as it goes upstream.
  *
  * <p>Confined to the request's event loop.
  */
