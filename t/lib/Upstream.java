@@ -47,6 +47,8 @@ public final class Upstream implements AutoCloseable {
     return t;
   });
   private final AtomicInteger hits = new AtomicInteger();
+  /** Echo of the last request answered (body included only under 64 KiB), for mirror checks. */
+  private volatile ObjectNode last;
   private volatile long delayMs;
   private volatile int fixedStatus;
 
@@ -118,6 +120,14 @@ public final class Upstream implements AutoCloseable {
     hits.set(0);
   }
 
+  /**
+   * What the last request that was read in full looked like: the echo document (method, path,
+   * query, headers, body_length, body_sha256, ...), or null before the first one.
+   */
+  public ObjectNode lastRequest() {
+    return last;
+  }
+
   public void delayMs(long ms) {
     this.delayMs = ms;
   }
@@ -185,6 +195,7 @@ public final class Upstream implements AutoCloseable {
       }
       echo.put("body_length", length);
       echo.put("body_sha256", bodySha);
+      last = echo;
       byte[] out = Json.write(echo).getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().add("Content-Type", "application/json");
       if (status == 204 || status == 304 || "HEAD".equals(ex.getRequestMethod())) {

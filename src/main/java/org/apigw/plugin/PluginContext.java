@@ -48,6 +48,16 @@ public interface PluginContext extends VarResolver {
 
   void removeHeader(String name);
 
+  /** The request headers as plugins left them, in order; a name may repeat. */
+  Iterable<java.util.Map.Entry<String, String>> headers();
+
+  /**
+   * Asks for a copy of the request body as it streams upstream. Call from rewrite, access or
+   * before_proxy, before the first upstream attempt; the tap's {@code abort} runs if the body
+   * never gets there whole.
+   */
+  void tapRequestBody(RequestBodyTap tap);
+
   // ---- upstream request -----------------------------------------------------------------------
 
   /** The path and query sent upstream, already encoded (e.g. {@code /a%20b?x=1}). */
@@ -73,6 +83,12 @@ public interface PluginContext extends VarResolver {
   void addResponseHeader(String name, String value);
 
   void removeResponseHeader(String name);
+
+  /**
+   * Encodes the response body after all plugins' filters (gzip). Call from header_filter; the
+   * last encoder registered wins.
+   */
+  void encodeResponseBody(ResponseEncoder encoder);
 
   // ---- consumer --------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.ReadStream;
 import java.util.HashMap;
 import java.util.Map;
 import org.apigw.plugin.Credential;
@@ -14,6 +15,8 @@ import org.apigw.plugin.PhaseResult;
 import org.apigw.plugin.PluginChain;
 import org.apigw.plugin.PluginContext;
 import org.apigw.plugin.PluginState;
+import org.apigw.plugin.RequestBodyTap;
+import org.apigw.plugin.ResponseEncoder;
 import org.apigw.resource.Consumer;
 import org.apigw.store.ConsumerIndex;
 import org.apigw.store.RouteTarget;
@@ -29,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * upstream attempt, global and route before_proxy; on the response (the upstream's or the
  * gateway's own) global then route header_filter and body_filter; log once the response ended.
  * A rewrite/access/before_proxy hook that answers ends its phase walk: the response goes out
- * through the response phases.
+ * through the response phases. A response encoder (gzip) registered in header_filter decides
+ * after the last header filter and encodes after the last body filter, as nginx's gzip filter
+ * follows the Lua ones; request body taps (proxy-mirror) get the body as it goes upstream.
  *
  * <p>Confined to the request's event loop.
  */
@@ -54,6 +59,10 @@ final class PluginRun implements PluginContext {
   private boolean logged;
   /** Set once the response status is decided (header_filter onwards). */
   private boolean started;
+  /** Copies of the request body for plugins (proxy-mirror); null when none asked. */
+  private BodyTaps taps;
+  /** Content coding applied after the body filters (gzip); null when none. */
+  private ResponseEncoder encoder;
 
   // the phase walk in progress
   private PluginChain[] walkChains;
@@ -264,6 +273,10 @@ final class PluginRun implements PluginContext {
     started = true;
     runResponsePhase(global.phase(Phase.HEADER_FILTER));
     runResponsePhase(route.phase(Phase.HEADER_FILTER));
+    if (encoder != null && !encoder.begin(this)) {
+      encoder.close();
+      encoder = null;
+    }
   }
 
   private void runResponsePhase(PluginChain.Entry[] entries) {
@@ -281,12 +294,13 @@ final class PluginRun implements PluginContext {
   }
 
   boolean hasBodyFilter() {
-    return global.phase(Phase.BODY_FILTER).length > 0 || route.phase(Phase.BODY_FILTER).length > 0;
+    return global.phase(Phase.BODY_FILTER).length > 0 || route.phase(Phase.BODY_FILTER).length > 0 || encoder != null;
   }
 
   Buffer bodyFilter(Buffer chunk, boolean last) {
     chunk = bodyFilter(global.phase(Phase.BODY_FILTER), chunk, last);
-    return bodyFilter(route.phase(Phase.BODY_FILTER), chunk, last);
+    chunk = bodyFilter(route.phase(Phase.BODY_FILTER), chunk, last);
+    return encoder == null ? chunk : encoder.encode(chunk, last);
   }
 
   private Buffer bodyFilter(PluginChain.Entry[] entries, Buffer chunk, boolean last) {
@@ -310,6 +324,12 @@ final class PluginRun implements PluginContext {
       return;
     }
     logged = true;
+    if (taps != null) {
+      taps.abortUnfinished(); // a body still being copied will not arrive whole any more
+    }
+    if (encoder != null) {
+      encoder.close();
+    }
     for (PluginChain chain : new PluginChain[] {global, route}) {
       for (PluginChain.Entry entry : chain.phase(Phase.LOG)) {
         if (entry.filter() != null && !entry.filter().test(this)) {
@@ -326,6 +346,18 @@ final class PluginRun implements PluginContext {
   }
 
   // ---- what the upstream call reads -----------------------------------------------------------
+
+  /** The request body to stream upstream: the request itself, or a copy-taking view of it. */
+  ReadStream<Buffer> requestBody() {
+    return taps == null ? request : taps.wrap(request);
+  }
+
+  /** The request has no body to stream: taps are complete. */
+  void noRequestBody() {
+    if (taps != null) {
+      taps.end();
+    }
+  }
 
   String upstreamUri() {
     return upstreamUri;
@@ -349,6 +381,9 @@ final class PluginRun implements PluginContext {
     }
     if ("upstream_uri".equals(name) && upstreamUri != null) {
       return upstreamUri;
+    }
+    if ("upstream_host".equals(name) && upstreamHost != null) {
+      return upstreamHost;
     }
     String value = routeVar(name);
     return value != null ? value : view.var(name);
@@ -432,6 +467,19 @@ final class PluginRun implements PluginContext {
   }
 
   @Override
+  public Iterable<Map.Entry<String, String>> headers() {
+    return view.headers();
+  }
+
+  @Override
+  public void tapRequestBody(RequestBodyTap tap) {
+    if (taps == null) {
+      taps = new BodyTaps();
+    }
+    taps.add(tap);
+  }
+
+  @Override
   public void setUpstreamUri(String pathAndQuery) {
     this.upstreamUri = pathAndQuery;
   }
@@ -475,6 +523,14 @@ final class PluginRun implements PluginContext {
   @Override
   public void removeResponseHeader(String name) {
     request.response().headers().remove(name);
+  }
+
+  @Override
+  public void encodeResponseBody(ResponseEncoder encoder) {
+    if (this.encoder != null) {
+      this.encoder.close();
+    }
+    this.encoder = encoder;
   }
 
   MultiMap responseHeaders() {

@@ -166,12 +166,17 @@ final class ProxyExchange {
   private io.vertx.core.Future<HttpClientResponse> sendBody(HttpClientRequest upstreamRequest) {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+    // plugins that copy the body (proxy-mirror) read it through the same stream
+    io.vertx.core.streams.ReadStream<Buffer> body = run == null ? request : run.requestBody();
     if (length != null) {
-      return upstreamRequest.send(request);
+      return upstreamRequest.send(body);
     }
     if (encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
       upstreamRequest.setChunked(true);
-      return upstreamRequest.send(request);
+      return upstreamRequest.send(body);
+    }
+    if (run != null) {
+      run.noRequestBody();
     }
     request.resume(); // no body: let the request complete so the connection can be reused
     return upstreamRequest.send();

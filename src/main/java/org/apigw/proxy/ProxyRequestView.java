@@ -119,6 +119,12 @@ final class ProxyRequestView implements RequestView {
         return header("Host");
       case "is_args":
         return query() == null ? "" : "?";
+      case "server_protocol":
+        return switch (request.version()) {
+          case HTTP_1_0 -> "HTTP/1.0";
+          case HTTP_1_1 -> "HTTP/1.1";
+          default -> "HTTP/2.0"; // HTTP_2, named as nginx names it
+        };
       default:
         break;
     }

@@ -22,12 +22,15 @@ public final class FakeContext implements PluginContext {
   public int status;
   public final MultiMap responseHeaders = MultiMap.caseInsensitiveMultiMap();
   public long timerMillis = -1;
+  public Credential consumer;
+  /** What plugins registered: request body taps, the response encoder. */
+  public final java.util.List<RequestBodyTap> taps = new java.util.ArrayList<>();
+  public ResponseEncoder encoder;
   private final Map<String, Object> attrs = new HashMap<>();
   /** plugin + "/" + identifying value → credential, for auth plugins to find. */
   public final Map<String, Credential> credentials = new HashMap<>();
   public final Map<String, org.apigw.resource.Consumer> consumers = new HashMap<>();
   public final Map<String, Object> metadata = new HashMap<>();
-  public Credential consumer;
 
   public FakeContext uri(String u) {
     this.uri = u;
@@ -94,6 +97,17 @@ public final class FakeContext implements PluginContext {
   @Override public void setHeader(String name, String value) { headers.set(name, value); }
   @Override public void addHeader(String name, String value) { headers.add(name, value); }
   @Override public void removeHeader(String name) { headers.remove(name); }
+  @Override public Iterable<Map.Entry<String, String>> headers() { return headers; }
+
+  @Override
+  public void tapRequestBody(RequestBodyTap tap) {
+    taps.add(tap);
+  }
+
+  @Override
+  public void encodeResponseBody(ResponseEncoder encoder) {
+    this.encoder = encoder;
+  }
   @Override public void setUpstreamUri(String u) { upstreamUri = u; }
   @Override public void setUpstreamMethod(String m) { upstreamMethod = m; }
   @Override public void setUpstreamHost(String h) { upstreamHost = h; }
