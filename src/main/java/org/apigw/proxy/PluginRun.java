@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.ReadStream;
 import java.util.HashMap;
 import java.util.Map;
 import org.apigw.plugin.Credential;
@@ -59,6 +60,11 @@ final class PluginRun implements PluginContext {
   private int index;
   private Runnable onPassed;
 
+  // log-phase facts (timings, sizes, captured body)
+  private final LogVars served;
+  private int captureLimit = -1;
+  private CapturedBody capturedBody;
+
   PluginRun(HttpServerRequest request, ProxyRequestView view, ProxySettings settings, Vertx vertx, PluginChain global) {
     this.request = request;
     this.view = view;
@@ -66,6 +72,7 @@ final class PluginRun implements PluginContext {
     this.vertx = vertx;
     this.global = global;
     this.route = PluginChain.EMPTY;
+    this.served = new LogVars(request);
     request.response().endHandler(v -> runLog());
   }
 
@@ -273,6 +280,7 @@ final class PluginRun implements PluginContext {
       return;
     }
     logged = true;
+    served.logging();
     for (PluginChain chain : new PluginChain[] {global, route}) {
       for (PluginChain.Entry entry : chain.phase(Phase.LOG)) {
         if (entry.filter() != null && !entry.filter().test(this)) {
@@ -314,6 +322,9 @@ final class PluginRun implements PluginContext {
       return upstreamUri;
     }
     String value = routeVar(name);
+    if (value == null) {
+      value = served.var(name);
+    }
     return value != null ? value : view.var(name);
   }
 
@@ -435,8 +446,40 @@ final class PluginRun implements PluginContext {
     request.response().headers().remove(name);
   }
 
-  MultiMap responseHeaders() {
+  @Override
+  public MultiMap responseHeaders() {
     return request.response().headers();
+  }
+
+  // ---- log phase: served request, headers, captured body ---------------------------------------
+
+  @Override
+  public LogVars served() {
+    return served;
+  }
+
+  @Override
+  public MultiMap requestHeaders() {
+    return view.headers();
+  }
+
+  @Override
+  public void captureRequestBody(int maxBytes) {
+    captureLimit = Math.max(captureLimit, maxBytes);
+  }
+
+  @Override
+  public Buffer requestBody() {
+    return capturedBody == null ? null : capturedBody.copy();
+  }
+
+  /** The body to stream upstream: the request itself, or a copying view when a plugin asked. */
+  ReadStream<Buffer> requestBodyStream() {
+    if (captureLimit < 0) {
+      return request;
+    }
+    capturedBody = new CapturedBody(request, captureLimit);
+    return capturedBody;
   }
 
   @Override

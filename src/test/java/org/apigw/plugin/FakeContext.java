@@ -2,6 +2,7 @@ package org.apigw.plugin;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -99,6 +100,27 @@ public final class FakeContext implements PluginContext {
   @Override public Object attr(String key) { return attrs.get(key); }
   @Override public void attr(String key, Object value) { attrs.put(key, value); }
   @Override public PluginState.Key stateKey() { return null; }
+
+  // ---- consumer -------------------------------------------------------------------------------
+
+  public Credential consumer;
+
+  @Override public Credential credential(String plugin, String value) { return null; }
+  @Override public org.apigw.resource.Consumer consumerNamed(String username) { return null; }
+  @Override public void attachConsumer(Credential credential) { consumer = credential; }
+  @Override public Credential consumer() { return consumer; }
+
+  // ---- log phase ------------------------------------------------------------------------------
+
+  public final FakeServed served = new FakeServed();
+  public int captureLimit = -1;
+  public Buffer requestBody;
+
+  @Override public MultiMap requestHeaders() { return headers; }
+  @Override public MultiMap responseHeaders() { return responseHeaders; }
+  @Override public void captureRequestBody(int maxBytes) { captureLimit = Math.max(captureLimit, maxBytes); }
+  @Override public Buffer requestBody() { return requestBody; }
+  @Override public ServedRequest served() { return served; }
 
   @Override
   public Future<Void> timer(long millis) {
