@@ -29,6 +29,9 @@ import org.apigw.fallback.S3ObjectStore;
 import org.apigw.observability.Metrics;
 import org.apigw.plugin.Plugins;
 import org.apigw.plugins.BuiltinPlugins;
+import org.apigw.plugins.prometheus.PrometheusAttr;
+import org.apigw.plugins.prometheus.PrometheusExporter;
+import org.apigw.plugins.prometheus.PrometheusPlugin;
 import org.apigw.proxy.ProxyServer;
 import org.apigw.proxy.ProxySettings;
 import org.apigw.resource.ResourceCodec;
@@ -78,6 +81,7 @@ public final class Gateway implements AutoCloseable {
   private ProxyServer proxy;
   private AdminApi admin;
   private ControlApi control;
+  private PrometheusExporter exporter;
   private Metrics metrics;
   private S3ObjectStore objectStore;
   private FallbackUploader fallbackUploader;
@@ -109,6 +113,15 @@ public final class Gateway implements AutoCloseable {
     boolean proxyRole = !"control_plane".equals(role);
     boolean adminRole = !"data_plane".equals(role) && config.apisix().enableAdmin();
     boolean standalone = "yaml".equals(deployment.configProvider());
+    Plugins plugins;
+    try {
+      plugins = new Plugins(BuiltinPlugins.create(config.pluginAttr()), config.plugins());
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage()); // a malformed plugin_attr value
+    }
+    Object enabled = plugins.plugin("prometheus"); // null unless the plugins list names it
+    PrometheusPlugin prometheus =
+        enabled instanceof PrometheusPlugin p && p.attr().enableExportServer() ? p : null;
     if (!takeover) {
       List<GatewayConfig.Listen> ports = new ArrayList<>();
       if (proxyRole) {
@@ -120,9 +133,11 @@ public final class Gateway implements AutoCloseable {
       if (config.apisix().enableControl()) {
         ports.add(config.apisix().control());
       }
+      if (prometheus != null) {
+        ports.add(new GatewayConfig.Listen(prometheus.attr().exportIp(), prometheus.attr().exportPort()));
+      }
       refuseTakenPorts(ports);
     }
-    Plugins plugins = new Plugins(BuiltinPlugins.create(config.pluginAttr()), config.plugins());
     ResourceCodec codec = new ResourceCodec(plugins);
     if (standalone) {
       startStandalone(codec, plugins);
@@ -151,6 +166,11 @@ public final class Gateway implements AutoCloseable {
       if (config.apisix().enableControl()) {
         control = new ControlApi(vertx, store, sync, yaml, snapshotWriter, metrics, VERSION);
         await(control.listen(config.apisix().control()), "Control API on " + config.apisix().control());
+      }
+      if (prometheus != null) {
+        PrometheusAttr attr = prometheus.attr();
+        exporter = new PrometheusExporter(vertx, attr, List.of(prometheus.registry(), metrics.registry()));
+        await(exporter.listen(), "Prometheus exporter on " + attr.exportIp() + ":" + attr.exportPort());
       }
     } catch (StartupException e) {
       close();
@@ -407,6 +427,9 @@ public final class Gateway implements AutoCloseable {
     }
     if (control != null) {
       control.close();
+    }
+    if (exporter != null) {
+      exporter.close();
     }
     if (sync != null) {
       sync.close();

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apigw.plugin.Plugin;
+import org.apigw.plugins.logging.FileLoggerPlugin;
+import org.apigw.plugins.logging.HttpLoggerPlugin;
+import org.apigw.plugins.prometheus.PrometheusPlugin;
 
 /** Every plugin this build contains. A plugin is listed here only once it is complete. */
 public final class BuiltinPlugins {
@@ -24,7 +27,10 @@ public final class BuiltinPlugins {
           "mocking",
           "cors",
           "response-rewrite",
-          "echo");
+          "echo",
+          "prometheus",
+          "http-logger",
+          "file-logger");
 
   private BuiltinPlugins() {}
 
@@ -43,6 +49,9 @@ public final class BuiltinPlugins {
         new MockingPlugin(),
         new CorsPlugin(),
         new ResponseRewritePlugin(),
-        new EchoPlugin());
+        new EchoPlugin(),
+        PrometheusPlugin.fromAttr(pluginAttr),
+        new HttpLoggerPlugin(),
+        new FileLoggerPlugin());
   }
 }
