@@ -1,6 +1,7 @@
 package org.apigw;
 
 import io.etcd.jetcd.Client;
+import io.prometheus.client.exporter.common.TextFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -169,7 +170,10 @@ public final class Gateway implements AutoCloseable {
       }
       if (prometheus != null) {
         PrometheusAttr attr = prometheus.attr();
-        exporter = new PrometheusExporter(vertx, attr, List.of(prometheus.registry(), metrics.registry()));
+        exporter =
+            new PrometheusExporter(
+                vertx, attr,
+                List.of(prometheus::write, out -> TextFormat.write004(out, metrics.registry().metricFamilySamples())));
         await(exporter.listen(), "Prometheus exporter on " + attr.exportIp() + ":" + attr.exportPort());
       }
     } catch (StartupException e) {

@@ -1,7 +1,8 @@
 package org.apigw.plugins.prometheus;
 
 import io.prometheus.client.Collector;
-import java.util.ArrayList;
+import java.io.IOException;
+import java.io.Writer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,16 +20,17 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code <prefix>bandwidth{type=ingress|egress,…same labels}} counter, bytes.
  * </ul>
  *
- * <p>A collector of its own rather than simpleclient's {@code Counter}: simpleclient 0.16 names
- * counter samples {@code <name>_total} (and adds {@code _created}), which would rename APISIX's
- * {@code apisix_http_status} and {@code apisix_bandwidth} under every dashboard built for them.
+ * <p>Kept and written by hand rather than with simpleclient's {@code Counter}: simpleclient 0.16
+ * names counter samples {@code <name>_total} (and adds {@code _created}), which would rename
+ * APISIX's {@code apisix_http_status} and {@code apisix_bandwidth} under every dashboard built
+ * for them (see {@link TextFormat004}).
  *
- * <p>Recording is cheap and lock-free: one map lookup per metric family with a small key record
- * (the label strings are the request's own, nothing is concatenated), then {@link LongAdder} /
- * {@link DoubleAdder} increments. The series of a label set is created once and cached for the
- * life of the node, as APISIX keeps its series. Thread-safe; scraped while being recorded.
+ * <p>Recording is cheap and lock-free: one map lookup per key with a small key record (the label
+ * strings are the request's own, nothing is concatenated), then {@link LongAdder} / {@link
+ * DoubleAdder} increments. The series of a label set is created once and kept for the life of the
+ * node, as APISIX keeps its series. Thread-safe; written while being recorded.
  */
-public final class HttpMetrics extends Collector {
+public final class HttpMetrics {
 
   /** APISIX fills these for AI requests only; plain HTTP traffic reports the defaults. */
   static final String REQUEST_TYPE = "traditional_http";
@@ -38,7 +40,6 @@ public final class HttpMetrics extends Collector {
           "request_llm_model", "llm_model", "response_source");
   private static final List<String> SERIES_LABELS =
       List.of("type", "route", "service", "consumer", "node", "request_type", "request_llm_model", "llm_model");
-  private static final List<String> BUCKET_LABELS = withLe(SERIES_LABELS);
 
   /** Labels of one {@code http_status} series. */
   record StatusKey(
@@ -78,48 +79,41 @@ public final class HttpMetrics extends Collector {
     s.egress.add(egress);
   }
 
-  @Override
-  public List<MetricFamilySamples> collect() {
-    List<MetricFamilySamples.Sample> statusSamples = new ArrayList<>(status.size());
-    String statusName = prefix + "http_status";
-    for (Map.Entry<StatusKey, LongAdder> e : status.entrySet()) {
-      StatusKey k = e.getKey();
-      statusSamples.add(
-          new MetricFamilySamples.Sample(
-              statusName, STATUS_LABELS,
-              List.of(Integer.toString(k.code()), k.route(), k.matchedUri(), k.matchedHost(), k.service(), k.consumer(),
-                  k.node(), REQUEST_TYPE, "", "", k.fromUpstream() ? "upstream" : "apisix"),
-              e.getValue().sum()));
+  /** Writes the three families in the text format 0.0.4; families without series are left out. */
+  public void write(Writer out) throws IOException {
+    if (!status.isEmpty()) {
+      String name = prefix + "http_status";
+      TextFormat004.header(out, name, "HTTP status codes per service in APISIX", "counter");
+      for (Map.Entry<StatusKey, LongAdder> e : status.entrySet()) {
+        StatusKey k = e.getKey();
+        List<String> values =
+            List.of(Integer.toString(k.code()), k.route(), k.matchedUri(), k.matchedHost(), k.service(), k.consumer(),
+                k.node(), REQUEST_TYPE, "", "", k.fromUpstream() ? "upstream" : "apisix");
+        TextFormat004.sample(out, name, STATUS_LABELS, values, null, e.getValue().sum());
+      }
     }
-    String latencyName = prefix + "http_latency";
-    String bandwidthName = prefix + "bandwidth";
-    List<MetricFamilySamples.Sample> latency = new ArrayList<>();
-    List<MetricFamilySamples.Sample> bandwidth = new ArrayList<>();
+    if (series.isEmpty()) {
+      return;
+    }
+    String latency = prefix + "http_latency";
+    TextFormat004.header(out, latency, "HTTP request latency in milliseconds per service in APISIX", "histogram");
     for (Map.Entry<SeriesKey, Series> e : series.entrySet()) {
-      SeriesKey k = e.getKey();
       Series s = e.getValue();
-      s.request.addSamples(latency, latencyName, labels("request", k), buckets);
-      s.upstream.addSamples(latency, latencyName, labels("upstream", k), buckets);
-      s.apisix.addSamples(latency, latencyName, labels("apisix", k), buckets);
-      bandwidth.add(new MetricFamilySamples.Sample(bandwidthName, SERIES_LABELS, labels("ingress", k), s.ingress.sum()));
-      bandwidth.add(new MetricFamilySamples.Sample(bandwidthName, SERIES_LABELS, labels("egress", k), s.egress.sum()));
+      s.request.write(out, latency, labels("request", e.getKey()), buckets);
+      s.upstream.write(out, latency, labels("upstream", e.getKey()), buckets);
+      s.apisix.write(out, latency, labels("apisix", e.getKey()), buckets);
     }
-    return List.of(
-        new MetricFamilySamples(statusName, Type.COUNTER, "HTTP status codes per service in APISIX", statusSamples),
-        new MetricFamilySamples(
-            latencyName, Type.HISTOGRAM, "HTTP request latency in milliseconds per service in APISIX", latency),
-        new MetricFamilySamples(
-            bandwidthName, Type.COUNTER, "Total bandwidth in bytes consumed per service in APISIX", bandwidth));
+    String bandwidth = prefix + "bandwidth";
+    TextFormat004.header(out, bandwidth, "Total bandwidth in bytes consumed per service in APISIX", "counter");
+    for (Map.Entry<SeriesKey, Series> e : series.entrySet()) {
+      Series s = e.getValue();
+      TextFormat004.sample(out, bandwidth, SERIES_LABELS, labels("ingress", e.getKey()), null, s.ingress.sum());
+      TextFormat004.sample(out, bandwidth, SERIES_LABELS, labels("egress", e.getKey()), null, s.egress.sum());
+    }
   }
 
   private static List<String> labels(String type, SeriesKey k) {
     return List.of(type, k.route(), k.service(), k.consumer(), k.node(), REQUEST_TYPE, "", "");
-  }
-
-  private static List<String> withLe(List<String> labels) {
-    List<String> out = new ArrayList<>(labels);
-    out.add("le");
-    return List.copyOf(out);
   }
 
   /** The series of one label set. */
@@ -159,24 +153,24 @@ public final class HttpMetrics extends Collector {
     }
 
     /** Nothing for a histogram never observed (no upstream tried for this label set yet). */
-    void addSamples(List<MetricFamilySamples.Sample> out, String name, List<String> labels, double[] bounds) {
-      long cumulative = 0;
-      List<Long> snapshot = new ArrayList<>(counts.length);
-      for (LongAdder c : counts) {
-        snapshot.add(c.sum());
+    void write(Writer out, String name, List<String> labels, double[] bounds) throws IOException {
+      long[] snapshot = new long[counts.length];
+      long total = 0;
+      for (int i = 0; i < counts.length; i++) {
+        snapshot[i] = counts[i].sum();
+        total += snapshot[i];
       }
-      long total = snapshot.stream().mapToLong(Long::longValue).sum();
       if (total == 0) {
         return;
       }
-      for (int i = 0; i <= bounds.length; i++) {
-        cumulative += snapshot.get(i);
-        List<String> values = new ArrayList<>(labels);
-        values.add(i < bounds.length ? Collector.doubleToGoString(bounds[i]) : "+Inf");
-        out.add(new MetricFamilySamples.Sample(name + "_bucket", BUCKET_LABELS, values, cumulative));
+      long cumulative = 0;
+      for (int i = 0; i < snapshot.length; i++) {
+        cumulative += snapshot[i];
+        String le = i < bounds.length ? Collector.doubleToGoString(bounds[i]) : "+Inf";
+        TextFormat004.sample(out, name + "_bucket", SERIES_LABELS, labels, le, cumulative);
       }
-      out.add(new MetricFamilySamples.Sample(name + "_count", SERIES_LABELS, labels, cumulative));
-      out.add(new MetricFamilySamples.Sample(name + "_sum", SERIES_LABELS, labels, sum.sum()));
+      TextFormat004.sample(out, name + "_count", SERIES_LABELS, labels, null, cumulative);
+      TextFormat004.sample(out, name + "_sum", SERIES_LABELS, labels, null, sum.sum());
     }
   }
 }

@@ -1,20 +1,20 @@
 package org.apigw.plugins.prometheus;
 
-import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.exporter.common.TextFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.StringWriter;
+import java.io.IOException;
+import java.io.Writer;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The prometheus export server ({@code plugin_attr.prometheus.export_addr}, default
- * 127.0.0.1:9091): {@code GET <export_uri>} answers every registry given (the plugin's request
+ * 127.0.0.1:9091): {@code GET <export_uri>} answers every source given (the plugin's request
  * metrics and the node's own) in the Prometheus text format 0.0.4; anything else is 404.
  *
  * <p>A scrape walks every series, so it is rendered on a worker thread, never on the event loop.
@@ -25,13 +25,20 @@ public final class PrometheusExporter {
 
   private final Vertx vertx;
   private final PrometheusAttr attr;
-  private final List<CollectorRegistry> registries;
+  private final List<Source> sources;
+
+  /** Writes some metrics in the text format 0.0.4; asked afresh on every scrape. */
+  @FunctionalInterface
+  public interface Source {
+    void write(Writer out) throws IOException;
+  }
   private HttpServer server;
 
-  public PrometheusExporter(Vertx vertx, PrometheusAttr attr, List<CollectorRegistry> registries) {
+  /** @param sources what to serve, in order: the plugin's request metrics, the node's own … */
+  public PrometheusExporter(Vertx vertx, PrometheusAttr attr, List<Source> sources) {
     this.vertx = vertx;
     this.attr = attr;
-    this.registries = List.copyOf(registries);
+    this.sources = List.copyOf(sources);
   }
 
   /** Binds with SO_REUSEPORT like the other listeners, so a reload can take the port over. */
@@ -57,7 +64,7 @@ public final class PrometheusExporter {
     }
     vertx.executeBlocking(this::render, false).onComplete(ar -> {
       if (ar.succeeded()) {
-        request.response().putHeader("Content-Type", TextFormat.CONTENT_TYPE_004).end(ar.result());
+        request.response().putHeader("Content-Type", TextFormat004.CONTENT_TYPE).end(ar.result());
       } else {
         log.error("prometheus: rendering metrics failed: {}", ar.cause().toString());
         request.response().setStatusCode(500).end();
@@ -65,11 +72,11 @@ public final class PrometheusExporter {
     });
   }
 
-  /** All registries in the text format. */
-  String render() throws java.io.IOException {
+  /** All sources in the text format. */
+  String render() throws IOException {
     StringWriter out = new StringWriter();
-    for (CollectorRegistry registry : registries) {
-      TextFormat.write004(out, registry.metricFamilySamples());
+    for (Source source : sources) {
+      source.write(out);
     }
     return out.toString();
   }

@@ -1,7 +1,8 @@
 package org.apigw.plugins.prometheus;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.prometheus.client.CollectorRegistry;
+import java.io.IOException;
+import java.io.Writer;
 import java.util.Map;
 import java.util.Set;
 import org.apigw.plugin.Json;
@@ -26,12 +27,10 @@ public final class PrometheusPlugin implements Plugin<PrometheusPlugin.Config> {
 
   private final PrometheusAttr attr;
   private final HttpMetrics metrics;
-  private final CollectorRegistry registry = new CollectorRegistry(true);
 
   public PrometheusPlugin(PrometheusAttr attr) {
     this.attr = attr;
     this.metrics = new HttpMetrics(attr.metricPrefix(), attr.defaultBuckets());
-    metrics.register(registry);
   }
 
   public static PrometheusPlugin fromAttr(Map<String, JsonNode> pluginAttr) {
@@ -42,9 +41,9 @@ public final class PrometheusPlugin implements Plugin<PrometheusPlugin.Config> {
     return attr;
   }
 
-  /** The request metrics, for the exporter. */
-  public CollectorRegistry registry() {
-    return registry;
+  /** Writes the request metrics in the text format 0.0.4, for the exporter. */
+  public void write(Writer out) throws IOException {
+    metrics.write(out);
   }
 
   @Override
