@@ -46,15 +46,18 @@ public final class GatewayProcess implements AutoCloseable {
   private final int proxyPort;
   private final int adminPort;
   private final int controlPort;
+  private final int prometheusPort;
   private long lastPid = -1;
 
-  private GatewayProcess(Path prefix, Map<String, Object> config, int proxyPort, int adminPort, int controlPort) {
+  private GatewayProcess(
+      Path prefix, Map<String, Object> config, int proxyPort, int adminPort, int controlPort, int prometheusPort) {
     this.home = home();
     this.prefix = prefix;
     this.configFile = prefix.resolve("conf/config.yaml");
     this.proxyPort = proxyPort;
     this.adminPort = adminPort;
     this.controlPort = controlPort;
+    this.prometheusPort = prometheusPort;
     writeConfig(config);
   }
 
@@ -87,6 +90,8 @@ public final class GatewayProcess implements AutoCloseable {
     private int proxyPort = FreePorts.next();
     private int adminPort = FreePorts.next();
     private int controlPort = FreePorts.next();
+    /** The prometheus export server's port: never APISIX's 9091, so gateways can run side by side. */
+    private int prometheusPort = FreePorts.next();
 
     public Builder etcd(String... endpoints) {
       etcd.addAll(List.of(endpoints));
@@ -120,12 +125,18 @@ public final class GatewayProcess implements AutoCloseable {
       return this;
     }
 
+    public Builder prometheusPort(int p) {
+      this.prometheusPort = p;
+      return this;
+    }
+
     public Map<String, Object> config() {
       Map<String, Object> root = new LinkedHashMap<>();
       put(root, "apisix.node_listen", List.of(proxyPort));
       put(root, "apisix.enable_control", true);
       put(root, "apisix.control", Map.of("ip", "127.0.0.1", "port", controlPort));
       put(root, "nginx_config.error_log_level", "info");
+      put(root, "plugin_attr.prometheus.export_addr", Map.of("ip", "127.0.0.1", "port", prometheusPort));
       put(root, "deployment.admin.admin_listen", Map.of("ip", "127.0.0.1", "port", adminPort));
       put(
           root,
@@ -155,7 +166,7 @@ public final class GatewayProcess implements AutoCloseable {
     public GatewayProcess build() {
       try {
         Path prefix = Files.createTempDirectory("apigw-t-");
-        return new GatewayProcess(prefix, config(), proxyPort, adminPort, controlPort);
+        return new GatewayProcess(prefix, config(), proxyPort, adminPort, controlPort, prometheusPort);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -365,6 +376,11 @@ public final class GatewayProcess implements AutoCloseable {
 
   public int controlPort() {
     return controlPort;
+  }
+
+  /** The prometheus export server ({@code plugin_attr.prometheus.export_addr}). */
+  public int prometheusPort() {
+    return prometheusPort;
   }
 
   public String proxyUrl() {

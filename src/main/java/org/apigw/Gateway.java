@@ -1,6 +1,7 @@
 package org.apigw;
 
 import io.etcd.jetcd.Client;
+import io.prometheus.client.exporter.common.TextFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -29,6 +30,9 @@ import org.apigw.fallback.S3ObjectStore;
 import org.apigw.observability.Metrics;
 import org.apigw.plugin.Plugins;
 import org.apigw.plugins.BuiltinPlugins;
+import org.apigw.plugins.prometheus.PrometheusAttr;
+import org.apigw.plugins.prometheus.PrometheusExporter;
+import org.apigw.plugins.prometheus.PrometheusPlugin;
 import org.apigw.proxy.ProxyServer;
 import org.apigw.proxy.ProxySettings;
 import org.apigw.resource.FieldCipher;
@@ -79,6 +83,7 @@ public final class Gateway implements AutoCloseable {
   private ProxyServer proxy;
   private AdminApi admin;
   private ControlApi control;
+  private PrometheusExporter exporter;
   private Metrics metrics;
   private S3ObjectStore objectStore;
   private FallbackUploader fallbackUploader;
@@ -110,6 +115,15 @@ public final class Gateway implements AutoCloseable {
     boolean proxyRole = !"control_plane".equals(role);
     boolean adminRole = !"data_plane".equals(role) && config.apisix().enableAdmin();
     boolean standalone = "yaml".equals(deployment.configProvider());
+    Plugins plugins;
+    try {
+      plugins = new Plugins(BuiltinPlugins.create(config.pluginAttr()), config.plugins());
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage()); // a malformed plugin_attr value
+    }
+    Object enabled = plugins.plugin("prometheus"); // null unless the plugins list names it
+    PrometheusPlugin prometheus =
+        enabled instanceof PrometheusPlugin p && p.attr().enableExportServer() ? p : null;
     if (!takeover) {
       List<GatewayConfig.Listen> ports = new ArrayList<>();
       if (proxyRole) {
@@ -121,9 +135,11 @@ public final class Gateway implements AutoCloseable {
       if (config.apisix().enableControl()) {
         ports.add(config.apisix().control());
       }
+      if (prometheus != null) {
+        ports.add(new GatewayConfig.Listen(prometheus.attr().exportIp(), prometheus.attr().exportPort()));
+      }
       refuseTakenPorts(ports);
     }
-    Plugins plugins = new Plugins(BuiltinPlugins.create(config.pluginAttr()), config.plugins());
     GatewayConfig.DataEncryption encryption = config.apisix().dataEncryption();
     ResourceCodec codec =
         new ResourceCodec(plugins, FieldCipher.of(encryption.keyring(), encryption.enableEncryptFields()));
@@ -154,6 +170,14 @@ public final class Gateway implements AutoCloseable {
       if (config.apisix().enableControl()) {
         control = new ControlApi(vertx, store, sync, yaml, snapshotWriter, metrics, VERSION);
         await(control.listen(config.apisix().control()), "Control API on " + config.apisix().control());
+      }
+      if (prometheus != null) {
+        PrometheusAttr attr = prometheus.attr();
+        exporter =
+            new PrometheusExporter(
+                vertx, attr,
+                List.of(prometheus::write, out -> TextFormat.write004(out, metrics.registry().metricFamilySamples())));
+        await(exporter.listen(), "Prometheus exporter on " + attr.exportIp() + ":" + attr.exportPort());
       }
     } catch (StartupException e) {
       close();
@@ -410,6 +434,9 @@ public final class Gateway implements AutoCloseable {
     }
     if (control != null) {
       control.close();
+    }
+    if (exporter != null) {
+      exporter.close();
     }
     if (sync != null) {
       sync.close();

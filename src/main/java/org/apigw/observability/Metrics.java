@@ -15,11 +15,13 @@ import java.util.Map;
 import org.apigw.etcd.EtcdConfigSync;
 import org.apigw.etcd.EtcdLinkStatus;
 import org.apigw.fallback.FallbackUploader;
+import org.apigw.resource.ResourceType;
 import org.apigw.snapshot.SnapshotWriter;
 import org.apigw.standalone.YamlConfigSource;
 import org.apigw.store.ConfigOrigin;
 import org.apigw.store.ConfigStore;
 import org.apigw.store.RuntimeConfig;
+import org.apigw.store.StoredResource;
 
 /**
  * Node-level metrics in Prometheus text format: the health of the config link (etcd, or the
@@ -135,6 +137,7 @@ public final class Metrics {
           resyncs.addMetric(List.of(e.getKey()), e.getValue());
         }
         out.add(resyncs);
+        out.add(modifyIndexes(current, link));
       }
       if (yaml != null) {
         out.add(counter("apisix_config_yaml_loads", "Loads of apisix.yaml (standalone mode)", yaml.loads()));
@@ -155,6 +158,28 @@ public final class Metrics {
         out.add(gauge("apisix_fallback_cp_revision", "Revision of the copy in object storage (-1: none yet)", fallback.lastRevision()));
       }
       return out;
+    }
+
+    /**
+     * APISIX's {@code apisix_etcd_modify_indexes{key}}: the highest modRevision per resource
+     * directory, their maximum ({@code max_modify_index}), and the revision the watch reached
+     * ({@code x_etcd_index}, what APISIX reads from etcd's X-Etcd-Index header).
+     */
+    private static GaugeMetricFamily modifyIndexes(RuntimeConfig current, EtcdLinkStatus link) {
+      GaugeMetricFamily family =
+          new GaugeMetricFamily("apisix_etcd_modify_indexes", "Etcd modify index for APISIX keys", List.of("key"));
+      long max = 0;
+      for (ResourceType type : ResourceType.values()) {
+        long highest = 0;
+        for (StoredResource stored : current.all(type).values()) {
+          highest = Math.max(highest, stored.modRevision());
+        }
+        family.addMetric(List.of(type.dir()), highest);
+        max = Math.max(max, highest);
+      }
+      family.addMetric(List.of("max_modify_index"), max);
+      family.addMetric(List.of("x_etcd_index"), link.watchedRevision());
+      return family;
     }
 
     private static GaugeMetricFamily gauge(String name, String help, double value) {

@@ -1,6 +1,8 @@
 package org.apigw.plugin;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import org.apigw.expr.VarResolver;
 
 /**
@@ -119,6 +121,30 @@ public interface PluginContext extends VarResolver {
    * request's revision, or null when none is set.
    */
   Object metadata(String plugin);
+
+  // ---- log phase (loggers, metrics) -----------------------------------------------------------
+
+  /** The request headers as plugins left them (what went upstream, before X-Forwarded-*). */
+  MultiMap requestHeaders();
+
+  /** The response headers being sent (header_filter and later). */
+  MultiMap responseHeaders();
+
+  /**
+   * Asks for a copy of the first {@code maxBytes} of the request body as it streams upstream, for
+   * {@link #requestBody()} in the log phase. Call it in {@code rewrite} or {@code access}: the
+   * body is not buffered unless some plugin asks. The largest limit asked for wins.
+   */
+  void captureRequestBody(int maxBytes);
+
+  /**
+   * The request body captured so far (see {@link #captureRequestBody}); null when nobody asked or
+   * the body never went upstream (the gateway answered first).
+   */
+  Buffer requestBody();
+
+  /** Timings, sizes and what answered: complete in the log phase. */
+  ServedRequest served();
 
   // ---- misc -----------------------------------------------------------------------------------
 

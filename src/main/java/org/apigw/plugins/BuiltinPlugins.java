@@ -8,6 +8,9 @@ import org.apigw.plugin.Plugin;
 import org.apigw.plugins.auth.BasicAuthPlugin;
 import org.apigw.plugins.auth.ConsumerRestrictionPlugin;
 import org.apigw.plugins.auth.KeyAuthPlugin;
+import org.apigw.plugins.logging.FileLoggerPlugin;
+import org.apigw.plugins.logging.HttpLoggerPlugin;
+import org.apigw.plugins.prometheus.PrometheusPlugin;
 
 /** Every plugin this build contains. A plugin is listed here only once it is complete. */
 public final class BuiltinPlugins {
@@ -33,7 +36,10 @@ public final class BuiltinPlugins {
           "echo",
           "key-auth",
           "basic-auth",
-          "consumer-restriction");
+          "consumer-restriction",
+          "prometheus",
+          "http-logger",
+          "file-logger");
 
   private BuiltinPlugins() {}
 
@@ -58,6 +64,9 @@ public final class BuiltinPlugins {
         new EchoPlugin(),
         new KeyAuthPlugin(),
         new BasicAuthPlugin(),
-        new ConsumerRestrictionPlugin());
+        new ConsumerRestrictionPlugin(),
+        PrometheusPlugin.fromAttr(pluginAttr),
+        new HttpLoggerPlugin(),
+        new FileLoggerPlugin());
   }
 }

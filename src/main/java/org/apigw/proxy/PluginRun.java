@@ -71,6 +71,10 @@ final class PluginRun implements PluginContext {
   private int index;
   private Runnable onPassed;
 
+  // log-phase facts (timings, sizes, captured body)
+  private final LogVars served;
+  private BodyCapture capture;
+
   PluginRun(
       HttpServerRequest request, ProxyRequestView view, ProxySettings settings, Vertx vertx, RuntimeConfig config) {
     this.request = request;
@@ -80,6 +84,7 @@ final class PluginRun implements PluginContext {
     this.config = config;
     this.global = config.globalChain();
     this.route = PluginChain.EMPTY;
+    this.served = new LogVars(request);
     request.response().endHandler(v -> runLog());
   }
 
@@ -330,6 +335,7 @@ final class PluginRun implements PluginContext {
     if (encoder != null) {
       encoder.close();
     }
+    served.logging();
     for (PluginChain chain : new PluginChain[] {global, route}) {
       for (PluginChain.Entry entry : chain.phase(Phase.LOG)) {
         if (entry.filter() != null && !entry.filter().test(this)) {
@@ -348,7 +354,7 @@ final class PluginRun implements PluginContext {
   // ---- what the upstream call reads -----------------------------------------------------------
 
   /** The request body to stream upstream: the request itself, or a copy-taking view of it. */
-  ReadStream<Buffer> requestBody() {
+  ReadStream<Buffer> upstreamBody() {
     return taps == null ? request : taps.wrap(request);
   }
 
@@ -386,6 +392,9 @@ final class PluginRun implements PluginContext {
       return upstreamHost;
     }
     String value = routeVar(name);
+    if (value == null) {
+      value = served.var(name);
+    }
     return value != null ? value : view.var(name);
   }
 
@@ -533,8 +542,36 @@ final class PluginRun implements PluginContext {
     this.encoder = encoder;
   }
 
-  MultiMap responseHeaders() {
+  @Override
+  public MultiMap responseHeaders() {
     return request.response().headers();
+  }
+
+  // ---- log phase: served request, headers, captured body ---------------------------------------
+
+  @Override
+  public LogVars served() {
+    return served;
+  }
+
+  @Override
+  public MultiMap requestHeaders() {
+    return view.headers();
+  }
+
+  @Override
+  public void captureRequestBody(int maxBytes) {
+    if (capture == null) {
+      capture = new BodyCapture(maxBytes);
+      tapRequestBody(capture);
+    } else {
+      capture.atLeast(maxBytes);
+    }
+  }
+
+  @Override
+  public Buffer requestBody() {
+    return capture == null ? null : capture.copy();
   }
 
   @Override

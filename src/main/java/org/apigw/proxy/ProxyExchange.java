@@ -50,6 +50,8 @@ final class ProxyExchange {
   private final int retryBudget;
   /** The request's plugins, null when it has none. */
   private final PluginRun run;
+  /** The run's log-phase facts, fed as the upstream attempts go; null without plugins. */
+  private final LogVars served;
   private MultiMap headers;
   private String uri;
   private io.vertx.core.http.HttpMethod method;
@@ -64,6 +66,7 @@ final class ProxyExchange {
       PluginRun run) {
     this.request = request;
     this.run = run;
+    this.served = run == null ? null : run.served();
     this.view = view;
     this.upstream = upstream;
     this.timeout = timeout;
@@ -134,12 +137,18 @@ final class ProxyExchange {
     headers.set(
         HttpHeaders.HOST,
         run != null && run.upstreamHost() != null ? run.upstreamHost() : upstreamHost(node, https));
+    if (served != null) {
+      served.connecting(node);
+    }
     client.request(options).onComplete(ar -> connected(ar, node));
   }
 
   private void connected(AsyncResult<HttpClientRequest> ar, Node node) {
     if (ar.failed()) {
       Throwable cause = ar.cause();
+      if (served != null) {
+        served.attemptFailed(isTimeout(cause) ? 504 : 502);
+      }
       if (canRetry()) {
         log.warn("connect to {} failed ({}); retrying with another node of upstream {}",
             node.authority(), cause.getMessage(), describe());
@@ -151,6 +160,9 @@ final class ProxyExchange {
       return;
     }
     HttpClientRequest upstreamRequest = ar.result();
+    if (served != null) {
+      served.connected();
+    }
     HttpServerResponse response = request.response();
     response.closeHandler(v -> {
       if (!response.ended()) {
@@ -167,7 +179,7 @@ final class ProxyExchange {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
     // plugins that copy the body (proxy-mirror) read it through the same stream
-    io.vertx.core.streams.ReadStream<Buffer> body = run == null ? request : run.requestBody();
+    io.vertx.core.streams.ReadStream<Buffer> body = run == null ? request : run.upstreamBody();
     if (length != null) {
       return upstreamRequest.send(body);
     }
@@ -186,6 +198,9 @@ final class ProxyExchange {
     HttpServerResponse response = request.response();
     if (ar.failed()) {
       Throwable cause = ar.cause();
+      if (served != null) {
+        served.attemptFailed(isTimeout(cause) ? 504 : 502);
+      }
       if (response.closed()) {
         log.debug("client closed the connection before {} answered {} {}", node.authority(), request.method(), view.path());
         return;
@@ -206,6 +221,9 @@ final class ProxyExchange {
       return;
     }
     int status = upstreamResponse.statusCode();
+    if (served != null) {
+      served.responseHeaders(status);
+    }
     response.setStatusCode(status);
     String reason = upstreamResponse.statusMessage();
     if (reason != null && !reason.equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
@@ -226,7 +244,12 @@ final class ProxyExchange {
     boolean bodyless =
         request.method().name().equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200);
     if (bodyless) {
-      upstreamResponse.end().onComplete(v -> ProxyHandler.end(request));
+      upstreamResponse.end().onComplete(v -> {
+        if (served != null) {
+          served.upstreamEnded();
+        }
+        ProxyHandler.end(request);
+      });
       return;
     }
     if (!out.contains(HttpHeaders.CONTENT_LENGTH)) {
@@ -258,6 +281,9 @@ final class ProxyExchange {
       }
     });
     upstreamResponse.exceptionHandler(e -> {
+      if (served != null) {
+        served.upstreamEnded();
+      }
       upstreamRequest.reset();
       if (response.closed()) {
         log.debug("client closed the connection before the response from {} for {} {} was complete",
@@ -270,6 +296,9 @@ final class ProxyExchange {
       }
     });
     upstreamResponse.endHandler(v -> {
+      if (served != null) {
+        served.upstreamEnded();
+      }
       if (!response.ended() && !response.closed()) {
         if (filtered) {
           response.end(run.bodyFilter(Buffer.buffer(), true));

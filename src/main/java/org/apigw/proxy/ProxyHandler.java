@@ -90,6 +90,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     PluginRun run = new PluginRun(request, view, settings, vertx, current);
     run.route(target);
+    run.served().matched(match.matchedUri(), route.hosts(), view.host());
     run.rewriteAndAccess(() -> proxy(request, view, current, target, run));
   }
 

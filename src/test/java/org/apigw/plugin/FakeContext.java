@@ -2,6 +2,7 @@ package org.apigw.plugin;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -125,6 +126,18 @@ public final class FakeContext implements PluginContext {
   @Override public void attachConsumer(Credential c) { consumer = c; }
   @Override public Credential consumer() { return consumer; }
   @Override public Object metadata(String plugin) { return metadata.get(plugin); }
+
+  // ---- log phase ------------------------------------------------------------------------------
+
+  public final FakeServed served = new FakeServed();
+  public int captureLimit = -1;
+  public Buffer requestBody;
+
+  @Override public MultiMap requestHeaders() { return headers; }
+  @Override public MultiMap responseHeaders() { return responseHeaders; }
+  @Override public void captureRequestBody(int maxBytes) { captureLimit = Math.max(captureLimit, maxBytes); }
+  @Override public Buffer requestBody() { return requestBody; }
+  @Override public ServedRequest served() { return served; }
 
   @Override
   public Future<Void> timer(long millis) {
