@@ -24,7 +24,7 @@ class CatalogIT extends PluginITBase {
 
   @Test
   void unknownPlugin_andBadConf_areRefusedByTheAdminApi() {
-    assertAdminError("/routes/u", "{\"uri\":\"/u\",\"plugins\":{\"key-auth\":{}}," + upstream() + "}", "unknown plugin [key-auth]");
+    assertAdminError("/routes/u", "{\"uri\":\"/u\",\"plugins\":{\"no-such-plugin\":{}}," + upstream() + "}", "unknown plugin [no-such-plugin]");
     assertAdminError(
         "/routes/u", "{\"uri\":\"/u\",\"plugins\":{\"ip-restriction\":{\"whitelist\":[\"1.2.3.4\"],\"response_code\":500}}," + upstream() + "}",
         "failed to check the configuration of plugin ip-restriction err: property \"response_code\" validation failed: expected 500 to be at most 404");
