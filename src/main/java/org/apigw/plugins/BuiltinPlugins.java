@@ -7,6 +7,8 @@ import java.util.Set;
 import org.apigw.plugin.Plugin;
 import org.apigw.plugins.auth.BasicAuthPlugin;
 import org.apigw.plugins.auth.ConsumerRestrictionPlugin;
+import org.apigw.plugins.auth.HmacAuthPlugin;
+import org.apigw.plugins.auth.JwtAuthPlugin;
 import org.apigw.plugins.auth.KeyAuthPlugin;
 
 /** Every plugin this build contains. A plugin is listed here only once it is complete. */
@@ -30,6 +32,8 @@ public final class BuiltinPlugins {
           "echo",
           "key-auth",
           "basic-auth",
+          "jwt-auth",
+          "hmac-auth",
           "consumer-restriction");
 
   private BuiltinPlugins() {}
@@ -52,6 +56,8 @@ public final class BuiltinPlugins {
         new EchoPlugin(),
         new KeyAuthPlugin(),
         new BasicAuthPlugin(),
+        new JwtAuthPlugin(),
+        new HmacAuthPlugin(),
         new ConsumerRestrictionPlugin());
   }
 }
