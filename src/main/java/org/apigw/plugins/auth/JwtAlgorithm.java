@@ -24,7 +24,7 @@ import javax.crypto.Mac;
  * <p>{@link #verify} creates a {@link Mac} or {@link Signature} per call: neither is thread-safe
  * and a verification is rare enough next to its own cost that pooling would not pay.
  */
-enum JwtAlgorithm {
+public enum JwtAlgorithm {
   HS256("HmacSHA256"),
   HS384("HmacSHA384"),
   HS512("HmacSHA512"),

@@ -72,9 +72,10 @@ public final class JwtAuthPlugin implements AuthPlugin<JwtAuthPlugin.Config, Jwt
   /**
    * Typed consumer conf.
    *
-   * @param key the HMAC secret ({@link SecretKeySpec}) or the public key that verifies tokens
+   * @param userKey the {@code key} a token names in its {@code key_claim_name} claim
+   * @param verificationKey the HMAC secret ({@link SecretKeySpec}) or the public key
    */
-  public record ConsumerConf(String userKey, JwtAlgorithm algorithm, Key key, long lifetimeGracePeriod) {}
+  public record ConsumerConf(String userKey, JwtAlgorithm algorithm, Key verificationKey, long lifetimeGracePeriod) {}
 
   private final Clock clock;
 
@@ -210,7 +211,7 @@ public final class JwtAuthPlugin implements AuthPlugin<JwtAuthPlugin.Config, Jwt
     String reason;
     if (!consumer.algorithm().name().equals(token.alg())) {
       reason = "algorithm " + token.alg() + " is not the consumer's " + consumer.algorithm();
-    } else if (!consumer.algorithm().verify(consumer.key(), token.signingInput(), token.signature())) {
+    } else if (!consumer.algorithm().verify(consumer.verificationKey(), token.signingInput(), token.signature())) {
       reason = "signature mismatch";
     } else {
       reason = JwtClaims.check(
