@@ -7,6 +7,8 @@ import java.util.Set;
 import org.apigw.plugin.Plugin;
 import org.apigw.plugins.auth.BasicAuthPlugin;
 import org.apigw.plugins.auth.ConsumerRestrictionPlugin;
+import org.apigw.plugins.auth.HmacAuthPlugin;
+import org.apigw.plugins.auth.JwtAuthPlugin;
 import org.apigw.plugins.auth.KeyAuthPlugin;
 import org.apigw.plugins.logging.FileLoggerPlugin;
 import org.apigw.plugins.logging.HttpLoggerPlugin;
@@ -36,6 +38,8 @@ public final class BuiltinPlugins {
           "echo",
           "key-auth",
           "basic-auth",
+          "jwt-auth",
+          "hmac-auth",
           "consumer-restriction",
           "prometheus",
           "http-logger",
@@ -64,6 +68,8 @@ public final class BuiltinPlugins {
         new EchoPlugin(),
         new KeyAuthPlugin(),
         new BasicAuthPlugin(),
+        new JwtAuthPlugin(),
+        new HmacAuthPlugin(),
         new ConsumerRestrictionPlugin(),
         PrometheusPlugin.fromAttr(pluginAttr),
         new HttpLoggerPlugin(),
