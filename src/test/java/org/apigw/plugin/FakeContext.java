@@ -22,6 +22,7 @@ public final class FakeContext implements PluginContext {
   public int status;
   public final MultiMap responseHeaders = MultiMap.caseInsensitiveMultiMap();
   public long timerMillis = -1;
+  public Credential consumer;
   private final Map<String, Object> attrs = new HashMap<>();
 
   public FakeContext uri(String u) {
@@ -99,6 +100,10 @@ public final class FakeContext implements PluginContext {
   @Override public Object attr(String key) { return attrs.get(key); }
   @Override public void attr(String key, Object value) { attrs.put(key, value); }
   @Override public PluginState.Key stateKey() { return null; }
+  @Override public Credential credential(String plugin, String value) { return null; }
+  @Override public org.apigw.resource.Consumer consumerNamed(String username) { return null; }
+  @Override public void attachConsumer(Credential credential) { consumer = credential; }
+  @Override public Credential consumer() { return consumer; }
 
   @Override
   public Future<Void> timer(long millis) {
