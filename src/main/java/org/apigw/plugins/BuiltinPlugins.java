@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apigw.plugin.Plugin;
+import org.apigw.plugins.limitconn.LimitConnPlugin;
+import org.apigw.plugins.limitcount.LimitCountPlugin;
+import org.apigw.plugins.limitreq.LimitReqPlugin;
 
 /** Every plugin this build contains. A plugin is listed here only once it is complete. */
 public final class BuiltinPlugins {
@@ -24,7 +27,10 @@ public final class BuiltinPlugins {
           "mocking",
           "cors",
           "response-rewrite",
-          "echo");
+          "echo",
+          "limit-conn",
+          "limit-count",
+          "limit-req");
 
   private BuiltinPlugins() {}
 
@@ -43,6 +49,9 @@ public final class BuiltinPlugins {
         new MockingPlugin(),
         new CorsPlugin(),
         new ResponseRewritePlugin(),
-        new EchoPlugin());
+        new EchoPlugin(),
+        new LimitConnPlugin(),
+        new LimitCountPlugin(),
+        new LimitReqPlugin());
   }
 }
