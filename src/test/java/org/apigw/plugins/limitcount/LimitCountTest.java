@@ -224,6 +224,10 @@ class LimitCountTest {
     assertEquals(
         Optional.of("property \"redis_cluster_name\" is required"),
         CATALOG.check("limit-count", json("{'count':1,'time_window':1,'policy':'redis-cluster','redis_cluster_nodes':['a:1']}")));
+    assertEquals(
+        Optional.of("property \"window_type\" validation failed: matches none of the enum values"),
+        CATALOG.check("limit-count", json("{'count':1,'time_window':1,'window_type':'sliding'}")),
+        "only fixed windows here: a sliding one must not be accepted and then counted as fixed");
   }
 
   @Test
