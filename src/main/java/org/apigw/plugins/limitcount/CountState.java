@@ -1,12 +1,9 @@
 package org.apigw.plugins.limitcount;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import org.apigw.plugin.PluginState;
+import org.apigw.plugins.limit.StateIds;
 
 /**
  * The counters of one configured limit-count (an owner's conf, or a group): local windows, or
@@ -24,7 +21,7 @@ record CountState(FixedWindow local, String redisPrefix) {
   static final long MAX_LOCAL_KEYS = 100_000;
 
   static CountState create(PluginState.Key key, LimitCountConfig conf, Ticker clock) {
-    String id = conf.group() != null ? conf.group() : key.owner() + ":" + digest(key.conf().toString());
+    String id = conf.group() != null ? conf.group() : StateIds.of(key);
     FixedWindow local =
         conf.redis() == null
             ? new FixedWindow(conf.count(), Duration.ofSeconds(conf.timeWindowSeconds()), MAX_LOCAL_KEYS, clock)
@@ -32,13 +29,4 @@ record CountState(FixedWindow local, String redisPrefix) {
     return new CountState(local, "plugin-limit-count:" + id + ":");
   }
 
-  /** A short, stable digest of a conf: stands in for APISIX's conf version in Redis keys. */
-  static String digest(String conf) {
-    try {
-      byte[] sha = MessageDigest.getInstance("SHA-256").digest(conf.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(sha, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
-  }
 }

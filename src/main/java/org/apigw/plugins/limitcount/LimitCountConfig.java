@@ -6,6 +6,7 @@ import org.apigw.plugin.PhaseResult;
 import org.apigw.plugin.PluginState;
 import org.apigw.plugins.limit.LimitKey;
 import org.apigw.plugins.limit.Rejection;
+import org.apigw.plugins.limit.redis.RedisSettings;
 
 /**
  * A decoded limit-count conf: schema defaults applied, the rejection prepared.
@@ -32,13 +33,7 @@ public record LimitCountConfig(
 
   /** Decodes a schema-valid conf. */
   static LimitCountConfig decode(JsonNode conf) {
-    String policy = Json.text(conf, "policy", "local");
-    RedisSettings redis =
-        switch (policy) {
-          case "redis" -> RedisSettings.single(conf);
-          case "redis-cluster" -> RedisSettings.cluster(conf);
-          default -> null;
-        };
+    RedisSettings redis = RedisSettings.of(conf);
     String group = Json.text(conf, "group", null);
     return new LimitCountConfig(
         conf.get("count").asLong(),

@@ -14,6 +14,7 @@ import org.apigw.plugin.PhaseResult;
 import org.apigw.plugin.Plugin;
 import org.apigw.plugin.PluginContext;
 import org.apigw.plugin.PluginState;
+import org.apigw.plugins.limit.redis.RedisClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,12 +2,10 @@ package org.apigw.plugins.limitcount;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxException;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import org.apigw.plugins.limit.redis.RedisCalls;
 
 /**
  * A fixed window kept in Redis, so that every gateway sharing the server spends one budget. One
@@ -26,17 +24,15 @@ final class RedisWindow {
           + "end "
           + "return {redis.call('incrby', KEYS[1], 0 - ARGV[3]), ttl}";
 
-  /** An expected failure (redis slow or stalled): no stack trace. */
-  private static final VertxException TIMEOUT = VertxException.noStackTrace("redis did not answer in time");
-
   private RedisWindow() {}
 
   /**
-   * Counts one request under {@code redisKey}. The future completes on {@code context} (the
-   * request's event loop) within {@code timeoutMillis}, failed when Redis errs or is too slow.
+   * Counts one request under {@code redisKey}; completes on {@code context} (the request's event
+   * loop) within {@code timeoutMillis}, failed when Redis errs or is too slow.
    */
   static Future<Quota> take(
       Redis redis, Context context, String redisKey, long count, long timeWindowSeconds, int timeoutMillis) {
+    // fully qualified: picocli has a Command too
     Request eval =
         Request.cmd(io.vertx.redis.client.Command.EVAL)
             .arg(SCRIPT)
@@ -45,34 +41,7 @@ final class RedisWindow {
             .arg(count)
             .arg(timeWindowSeconds)
             .arg(1);
-    Promise<Quota> promise = Promise.promise();
-    Vertx vertx = context.owner();
-    long timer = vertx.setTimer(timeoutMillis, id -> promise.tryFail(TIMEOUT));
-    redis
-        .send(eval)
-        .onComplete(
-            ar -> {
-              // the client may answer on another event loop: hand the result back to the request's
-              Runnable finish =
-                  () -> {
-                    vertx.cancelTimer(timer);
-                    if (ar.failed()) {
-                      promise.tryFail(ar.cause());
-                      return;
-                    }
-                    try {
-                      promise.tryComplete(quota(ar.result(), count));
-                    } catch (RuntimeException e) {
-                      promise.tryFail(e);
-                    }
-                  };
-              if (Vertx.currentContext() == context) {
-                finish.run();
-              } else {
-                context.runOnContext(v -> finish.run());
-              }
-            });
-    return promise.future();
+    return RedisCalls.send(redis, context, eval, timeoutMillis).map(reply -> quota(reply, count));
   }
 
   /** The script's {remaining, ttl} as a quota. */

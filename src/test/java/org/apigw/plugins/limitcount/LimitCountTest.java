@@ -20,6 +20,7 @@ import org.apigw.plugin.PluginConfigException;
 import org.apigw.plugin.PluginState;
 import org.apigw.plugin.Plugins;
 import org.apigw.plugins.BuiltinPlugins;
+import org.apigw.plugins.limit.redis.RedisSettings;
 import org.junit.jupiter.api.Test;
 
 class LimitCountTest {

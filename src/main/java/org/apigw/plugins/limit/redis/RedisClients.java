@@ -1,4 +1,4 @@
-package org.apigw.plugins.limitcount;
+package org.apigw.plugins.limit.redis;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
@@ -15,14 +15,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Clients live as long as the gateway: the set of redis confs is small, and their pooled
  * connections close themselves after {@code keepalive_timeout} idle. Thread-safe.
  */
-final class RedisClients {
+public final class RedisClients {
 
   /** Requests queued for a pooled connection beyond which Redis fails fast instead of queueing. */
   private static final int MAX_WAITING = 4096;
 
   private final ConcurrentHashMap<RedisSettings, Redis> clients = new ConcurrentHashMap<>();
 
-  Redis get(Vertx vertx, RedisSettings settings) {
+  /** The client for {@code settings}, created with {@code vertx} on first use. */
+  public Redis get(Vertx vertx, RedisSettings settings) {
     Redis client = clients.get(settings);
     return client != null ? client : clients.computeIfAbsent(settings, s -> Redis.createClient(vertx, options(s)));
   }

@@ -1,4 +1,4 @@
-package org.apigw.plugins.limitcount;
+package org.apigw.plugins.limit.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -7,9 +7,9 @@ import org.apigw.plugin.Json;
 import org.apigw.plugin.PluginConfigException;
 
 /**
- * Where the redis and redis-cluster policies keep their counters: the {@code redis_*} fields of a
- * conf. Value-based: confs naming the same server with the same settings share one client
- * ({@link RedisClients}), whatever route they come from.
+ * Where the redis and redis-cluster policies of the limit plugins keep their state: the {@code
+ * redis_*} fields of a conf. Value-based: confs naming the same server with the same settings
+ * share one client ({@link RedisClients}), whatever route or plugin they come from.
  *
  * @param endpoints connection strings ({@code redis://host:port/db}, {@code rediss://…}); one for
  *     a single server, the seed nodes for a cluster
@@ -35,6 +35,19 @@ public record RedisSettings(
 
   public RedisSettings {
     endpoints = List.copyOf(endpoints);
+  }
+
+  /**
+   * The settings of a schema-valid conf's {@code policy}: null for {@code local}.
+   *
+   * @throws PluginConfigException when a {@code redis_cluster_nodes} entry is not host:port
+   */
+  public static RedisSettings of(JsonNode conf) {
+    return switch (Json.text(conf, "policy", "local")) {
+      case "redis" -> single(conf);
+      case "redis-cluster" -> cluster(conf);
+      default -> null;
+    };
   }
 
   /** The settings of a schema-valid {@code policy: redis} conf. */
