@@ -105,6 +105,6 @@ class LimitReqIT extends PluginITBase {
         prefix + "property \"burst\" validation failed: expected -1 to be at least 0");
     assertAdminError("/routes/lr-bad",
         "{\"uri\":\"/b\",\"plugins\":{\"limit-req\":{\"rate\":1,\"burst\":0,\"key\":\"remote_addr\",\"policy\":\"redis\"}}," + upstream() + "}",
-        prefix + "value wasn't supposed to match schema: policy redis and redis-cluster are not supported by limit-req in this gateway: use local");
+        prefix + "property \"redis_host\" is required");
   }
 }

@@ -232,13 +232,19 @@ class LimitCountTest {
   }
 
   @Test
-  void schema_limitReqAndConn_refuseRedisPolicies_sayingWhy() {
+  void schema_limitReqRedisNeedsAHost_limitConnRefusesRedisSayingWhy() {
     assertEquals(Optional.empty(), CATALOG.check("limit-req", json("{'rate':1,'burst':0,'key':'remote_addr'}")));
-    String why = CATALOG.check("limit-req", json("{'rate':1,'burst':0,'key':'remote_addr','policy':'redis'}")).orElseThrow();
-    assertTrue(why.contains("policy redis and redis-cluster are not supported by limit-req"), why);
+    assertEquals(
+        Optional.of("property \"redis_host\" is required"),
+        CATALOG.check("limit-req", json("{'rate':1,'burst':0,'key':'remote_addr','policy':'redis'}")));
+    assertEquals(
+        Optional.empty(),
+        CATALOG.check("limit-req", json("{'rate':1,'burst':0,'key':'remote_addr','policy':'redis-cluster',"
+            + "'redis_cluster_name':'c','redis_cluster_nodes':['127.0.0.1:7000']}")));
     String conn =
         CATALOG.check("limit-conn", json("{'conn':1,'burst':0,'default_conn_delay':0.1,'policy':'redis-cluster'}")).orElseThrow();
     assertTrue(conn.contains("not supported by limit-conn"), conn);
     assertEquals(Optional.empty(), CATALOG.check("limit-conn", json("{'conn':1,'burst':0,'default_conn_delay':0.1}")));
   }
+
 }
