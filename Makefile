@@ -15,7 +15,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@awk 'BEGIN {FS = " : "} /^### / {sub(/^### /, ""); printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-### deps : install what building and testing need (Debian: etcd-server, etcd-client; Maven and a JDK 17 are checked)
+### deps : install what building and testing need (Debian: etcd-server, etcd-client, redis-server; Maven and a JDK 17 are checked)
 .PHONY: deps
 deps:
 	@command -v java >/dev/null || { echo "java not found: install a JDK 17 (apt-get install -y openjdk-17-jdk-headless)"; exit 1; }
@@ -26,6 +26,13 @@ deps:
 	fi
 	@# Debian starts etcd as a service on install; the project runs its own, so leave the port free
 	@if command -v systemctl >/dev/null && systemctl is-active --quiet etcd 2>/dev/null; then $(SUDO) systemctl stop etcd || true; fi
+	@# limit-count's redis policies are tested against real redis-server processes the tests start
+	@if [ ! -x /usr/bin/redis-server ] || [ ! -x /usr/bin/redis-cli ]; then \
+	  echo "redis not found: installing Debian's redis-server (brings redis-cli)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
+	fi
+	@# as with etcd: Debian starts a redis service on 6379 that the tests do not use
+	@if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then $(SUDO) systemctl stop redis-server || true; fi
 
 ### build : compile and package the gateway jar (no tests)
 .PHONY: build

@@ -13,6 +13,9 @@ import org.apigw.plugins.auth.KeyAuthPlugin;
 import org.apigw.plugins.logging.FileLoggerPlugin;
 import org.apigw.plugins.logging.HttpLoggerPlugin;
 import org.apigw.plugins.prometheus.PrometheusPlugin;
+import org.apigw.plugins.limitconn.LimitConnPlugin;
+import org.apigw.plugins.limitcount.LimitCountPlugin;
+import org.apigw.plugins.limitreq.LimitReqPlugin;
 
 /** Every plugin this build contains. A plugin is listed here only once it is complete. */
 public final class BuiltinPlugins {
@@ -43,7 +46,10 @@ public final class BuiltinPlugins {
           "consumer-restriction",
           "prometheus",
           "http-logger",
-          "file-logger");
+          "file-logger",
+          "limit-conn",
+          "limit-count",
+          "limit-req");
 
   private BuiltinPlugins() {}
 
@@ -73,6 +79,9 @@ public final class BuiltinPlugins {
         new ConsumerRestrictionPlugin(),
         PrometheusPlugin.fromAttr(pluginAttr),
         new HttpLoggerPlugin(),
-        new FileLoggerPlugin());
+        new FileLoggerPlugin(),
+        new LimitConnPlugin(),
+        new LimitCountPlugin(),
+        new LimitReqPlugin());
   }
 }
