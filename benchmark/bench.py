@@ -609,6 +609,7 @@ class Bench:
         self.gw = Gateway(self.procs, self.etcd, args.router)
         self.wrk = Wrk(self.procs)
         self.rows: list[dict] = []      # throughput rows
+        self.chain_rows: list[dict] = []  # (g) plugin chain cost rows
         self.runs: list[dict] = []      # every wrk run
         self.config: dict = {}          # (d), (e), (f) results
         self.notes: list[str] = []
@@ -667,6 +668,58 @@ class Bench:
             row["rps_ratio"] = row["gw_rps"] / row["ng_rps"] if row["ng_rps"] else 0.0
             row["p99_ratio"] = row["gw_p99"] / row["ng_p99"] if row["ng_p99"] else 0.0
             self.rows.append(row)
+
+    def chain_cost(self) -> None:
+        """(g) The same gateway, the same run: /hello without plugins against /plugins with
+        key-auth + limit-count + prometheus, alternated at each connection count."""
+        a = self.args
+        if not self.add_plugins_route():
+            return
+        paths = (("none", "/hello", ()), ("chain", "/plugins", ("apikey: bench-key",)))
+        for _, path, headers in paths:
+            self.wrk.run(self.gw.port, max(a.conns), a.warmup, path, None, headers)
+        results = {}
+        for alt in range(a.alternations):
+            for conns in a.conns:
+                for label, path, headers in paths:
+                    r = self.wrk.run(self.gw.port, conns, a.duration, path, None, headers)
+                    r.update(scenario="(g) chain cost", target=f"gateway {label}", conns=conns, alternation=alt + 1)
+                    self.runs.append(r)
+                    results.setdefault((conns, label), []).append(r)
+                    log(f"(g) c={conns} {label:6s} #{alt + 1}: {r['rps']:9.0f} req/s  p99 {r['p99'] / 1000:.2f} ms  "
+                        f"errors {r['errors']}")
+        for conns in a.conns:
+            row = {"conns": conns}
+            for label in ("none", "chain"):
+                rs = results[(conns, label)]
+                row[f"{label}_rps"] = statistics.mean(r["rps"] for r in rs)
+                row[f"{label}_p99"] = statistics.mean(r["p99"] for r in rs) / 1000
+                row[f"{label}_errors"] = sum(r["errors"] for r in rs)
+            row["ratio"] = row["chain_rps"] / row["none_rps"] if row["none_rps"] else 0.0
+            # the gateway is pinned to one CPU and saturated: 1/rps is its CPU time per request
+            row["added_us"] = (1e6 / row["chain_rps"] - 1e6 / row["none_rps"]) if row["chain_rps"] and row["none_rps"] else 0.0
+            self.chain_rows.append(row)
+        # the later scenarios count routes: leave the gateway as (a) had it; (c) adds the route again
+        self.gw.admin_call("DELETE", "/routes/plugins")
+
+    def add_plugins_route(self) -> bool:
+        """PUTs /plugins (key-auth, limit-count, prometheus) and its consumer; False when the build lacks them."""
+        route = {"uri": "/plugins", "upstream_id": "1", "plugins": {
+            "key-auth": {},
+            "limit-count": {"count": 2000000000, "time_window": 60, "rejected_code": 503, "key": "remote_addr"},
+            "prometheus": {}}}
+        status, text = self.gw.admin_call("PUT", "/routes/plugins", route)
+        if status == 400 and "unknown plugin" in text:
+            reason = "skipped: plugins not available in this build"
+            log(f"plugin scenarios: {reason} (Admin API: {status} {text.strip()})")
+            self.config["c_skipped"] = f"{reason} (Admin API answered {status} {text.strip()})"
+            return False
+        if status not in (200, 201):
+            raise RuntimeError(f"Admin PUT /routes/plugins answered {status} {text}")
+        self.gw.put("/consumers", {"username": "bench", "plugins": {"key-auth": {"key": "bench-key"}}})
+        wait_until("GET /plugins served", 10,
+                   lambda: get_once_headers(self.gw.port, "/plugins", {"apikey": "bench-key"}) == 200)
+        return True
 
     def check_served(self, path: str, host: str = "") -> None:
         status, body = get_once(self.gw.port, path, host or None)
@@ -750,6 +803,7 @@ class Bench:
         wait_until("GET /hello served", 10, lambda: get_once(self.gw.port, "/hello")[0] == 200)
         self.check_served("/hello")
         self.compare("(a) 1 route, no plugins")
+        self.chain_cost()
 
         # (d) at 10 routes: /hello, 8 others, the changing one
         for i in range(8):
@@ -817,22 +871,10 @@ class Bench:
 
     def plugins_scenario(self, big: int) -> None:
         name = f"(c) {big // 1000}k routes + key-auth, limit-count, prometheus"
-        route = {"uri": "/plugins", "upstream_id": "1", "plugins": {
-            "key-auth": {},
-            "limit-count": {"count": 2000000000, "time_window": 60, "rejected_code": 503, "key": "remote_addr"},
-            "prometheus": {}}}
-        status, text = self.gw.admin_call("PUT", "/routes/plugins", route)
-        if status == 400 and "unknown plugin" in text:
-            reason = "skipped: plugins not available in this build"
-            log(f"{name}: {reason} (Admin API: {status} {text.strip()})")
-            self.config["c_skipped"] = f"{reason} (Admin API answered {status} {text.strip()})"
+        if "c_skipped" in self.config:
             return
-        if status not in (200, 201):
-            raise RuntimeError(f"(c): Admin PUT /routes/plugins answered {status} {text}")
-        self.gw.put("/consumers", {"username": "bench", "plugins": {"key-auth": {"key": "bench-key"}}})
-        wait_until("GET /plugins served", 10,
-                   lambda: get_once_headers(self.gw.port, "/plugins", {"apikey": "bench-key"}) == 200)
-        self.compare(name, gw_path="/plugins", headers=("apikey: bench-key",))
+        if self.add_plugins_route():
+            self.compare(name, gw_path="/plugins", headers=("apikey: bench-key",))
 
     # -- JMH -----------------------------------------------------------------------------------
 
@@ -1006,6 +1048,20 @@ def report(b: Bench, out_dir: Path, stamp: str) -> Path:
         L.append(f"| (c) {a.routes // 1000}k routes + key-auth, limit-count, prometheus | "
                  f"{', '.join(map(str, a.conns))} | {b.config['c_skipped']} | – | – | – | – | – | – | – | – |")
     L.append("")
+    if b.chain_rows:
+        L.append("## Plugin chain cost: the same gateway, the same run")
+        L.append("")
+        L.append("(g) `/hello` without plugins against `/plugins` with key-auth + limit-count (local) + prometheus, "
+                 "alternated on the gateway of (a). The gateway is pinned to one CPU and saturated, so 1/(req/s) is its "
+                 "CPU time per request; the last column is what the chain adds.")
+        L.append("")
+        L.append("| conns | no plugins req/s | p99 | chain req/s | p99 | req/s ratio | CPU µs added per request | errors |")
+        L.append("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in b.chain_rows:
+            L.append(f"| {r['conns']} | {r['none_rps']:,.0f} | {fmt_ms(r['none_p99'])} | {r['chain_rps']:,.0f} | "
+                     f"{fmt_ms(r['chain_p99'])} | {r['ratio']:.2f}× | {r['added_us']:.1f} | "
+                     f"{r['none_errors']} / {r['chain_errors']} |")
+        L.append("")
     L.append(f"(b) and (c) also hold the 10 routes of (a)/(d). (b)'s wrk cycles through 4 routes from the middle of the mix, "
              "one of each kind: exact `/api/v1/s<i>/items` (GET, POST), prefix `/static/s<i>/*`, parameter "
              "`/users/:uid/s<i>/orders`, host `/host/s<i>` + `h<i>.example.com`; nginx gets the same requests.")
