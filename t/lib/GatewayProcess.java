@@ -224,6 +224,38 @@ public final class GatewayProcess implements AutoCloseable {
     return this;
   }
 
+  /**
+   * {@code bin/apisix start --foreground} as a child of the test: one JVM instead of the CLI's two
+   * (for drills that start a node many times). Returns once the node serves, which is when it
+   * writes its pid file; fails with the log if it exits first.
+   */
+  public GatewayProcess startForeground() {
+    List<String> cmd =
+        List.of(home().resolve("bin/apisix").toString(), "start", "--foreground", "-c", configFile.toString(), "-p",
+            prefix.toString());
+    try {
+      Files.createDirectories(prefix.resolve("logs"));
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(prefix.resolve("logs/foreground.out").toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.environment().put("APIGW_JVM_OPTS", JVM_OPTS);
+      pb.environment().remove("APIGW_HOME");
+      Process p = pb.start();
+      Deadline.await(
+          CLI_TIMEOUT, "the node to serve (pid file " + pidFile() + ")",
+          () -> !p.isAlive() || pid().map(id -> id == p.pid()).orElse(false));
+      if (!p.isAlive()) {
+        throw new AssertionError("bin/apisix start --foreground exited " + p.exitValue() + "\n" + log());
+      }
+      lastPid = p.pid();
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** {@code bin/apisix stop}; fails unless exit 0 and the process is gone. */
   public CliResult stop() {
     CliResult r = cli("stop", "-p", prefix.toString());

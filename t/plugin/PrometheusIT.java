@@ -59,6 +59,23 @@ class PrometheusIT extends PluginITBase {
   }
 
   @Test
+  void nodeCountsEveryRequestAndConnection_withOrWithoutThePlugin() {
+    route("pm-plain", "/pm-plain", "{}");
+    eventually(() -> gw.get("/pm-plain"), 200);
+    double before = value(scrape().body(), "apisix_http_requests_total");
+    for (int i = 0; i < 5; i++) {
+      gw.get("/pm-plain");
+    }
+    gw.get("/no-such-route-here");
+    String text = scrape().body();
+    assertTrue(value(text, "apisix_http_requests_total") >= before + 6, text);
+    assertTrue(value(text, "apisix_nginx_http_current_connections{state=\"active\"}") >= 1, text);
+    double accepted = value(text, "apisix_nginx_http_current_connections{state=\"accepted\"}");
+    assertTrue(accepted >= 1, text);
+    assertEquals(accepted, value(text, "apisix_nginx_http_current_connections{state=\"handled\"}"), text);
+  }
+
+  @Test
   void preferName_andGatewayAnswers() {
     gw.put("/routes/pn", "{\"uri\":\"/pn\",\"name\":\"named-route\",\"plugins\":{\"prometheus\":{\"prefer_name\":true}},"
         + "\"upstream\":{\"type\":\"roundrobin\",\"nodes\":{}}}");

@@ -34,6 +34,7 @@ import org.apigw.plugins.prometheus.PrometheusAttr;
 import org.apigw.plugins.prometheus.PrometheusExporter;
 import org.apigw.plugins.prometheus.PrometheusPlugin;
 import org.apigw.proxy.ProxyServer;
+import org.apigw.proxy.ProxyStats;
 import org.apigw.proxy.ProxySettings;
 import org.apigw.resource.FieldCipher;
 import org.apigw.resource.ResourceCodec;
@@ -148,10 +149,11 @@ public final class Gateway implements AutoCloseable {
     } else {
       startFromEtcd(proxyRole, codec, plugins);
     }
-    metrics = new Metrics(store, sync, yaml, snapshotWriter, fallbackUploader, VERSION);
+    ProxyStats proxyStats = proxyRole ? new ProxyStats() : null;
+    metrics = new Metrics(store, sync, yaml, snapshotWriter, fallbackUploader, proxyStats, VERSION);
     try {
       if (proxyRole) {
-        proxy = new ProxyServer(vertx);
+        proxy = new ProxyServer(vertx, proxyStats);
         String server = config.apisix().enableServerTokens() ? "APISIX/" + VERSION : "APISIX";
         await(
             proxy.start(

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.apigw.etcd.EtcdConfigSync;
 import org.apigw.etcd.EtcdLinkStatus;
 import org.apigw.fallback.FallbackUploader;
+import org.apigw.proxy.ProxyStats;
 import org.apigw.resource.ResourceType;
 import org.apigw.snapshot.SnapshotWriter;
 import org.apigw.standalone.YamlConfigSource;
@@ -44,8 +45,35 @@ public final class Metrics {
       YamlConfigSource yaml,
       SnapshotWriter snapshot,
       FallbackUploader fallback,
+      ProxyStats proxy,
       String version) {
     new ConfigCollector(store, sync, yaml, snapshot, fallback, version).register(registry);
+    if (proxy != null) {
+      new ProxyCollector(proxy).register(registry);
+    }
+  }
+
+  /** nginx stub_status's numbers as APISIX exports them, for the proxy listeners. */
+  private static final class ProxyCollector extends Collector {
+    private final ProxyStats stats;
+
+    ProxyCollector(ProxyStats stats) {
+      this.stats = stats;
+    }
+
+    @Override
+    public List<MetricFamilySamples> collect() {
+      GaugeMetricFamily connections =
+          new GaugeMetricFamily(
+              "apisix_nginx_http_current_connections", "Number of HTTP connections", List.of("state"));
+      long accepted = stats.accepted();
+      connections.addMetric(List.of("active"), stats.active());
+      connections.addMetric(List.of("accepted"), accepted);
+      connections.addMetric(List.of("handled"), accepted); // every accepted connection is handled
+      return List.of(
+          connections,
+          new GaugeMetricFamily("apisix_http_requests_total", "The total number of client requests", stats.requests()));
+    }
   }
 
   public CollectorRegistry registry() {
@@ -168,14 +196,18 @@ public final class Metrics {
     private static GaugeMetricFamily modifyIndexes(RuntimeConfig current, EtcdLinkStatus link) {
       GaugeMetricFamily family =
           new GaugeMetricFamily("apisix_etcd_modify_indexes", "Etcd modify index for APISIX keys", List.of("key"));
-      long max = 0;
+      Map<String, Long> byDir = new java.util.LinkedHashMap<>(); // credentials live in the consumers directory
       for (ResourceType type : ResourceType.values()) {
         long highest = 0;
         for (StoredResource stored : current.all(type).values()) {
           highest = Math.max(highest, stored.modRevision());
         }
-        family.addMetric(List.of(type.dir()), highest);
-        max = Math.max(max, highest);
+        byDir.merge(type.dir(), highest, Math::max);
+      }
+      long max = 0;
+      for (Map.Entry<String, Long> dir : byDir.entrySet()) {
+        family.addMetric(List.of(dir.getKey()), dir.getValue());
+        max = Math.max(max, dir.getValue());
       }
       family.addMetric(List.of("max_modify_index"), max);
       family.addMetric(List.of("x_etcd_index"), link.watchedRevision());

@@ -35,21 +35,29 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
   private final ProxySettings settings;
   private final Vertx vertx;
   private final BooleanSupplier draining;
+  private final ProxyStats stats;
 
   private static final Map<String, String> NOT_FOUND_HEADERS = Map.of("Content-Type", "application/json");
 
   ProxyHandler(
-      Supplier<RuntimeConfig> config, HttpClient client, ProxySettings settings, Vertx vertx, BooleanSupplier draining) {
+      Supplier<RuntimeConfig> config,
+      HttpClient client,
+      ProxySettings settings,
+      Vertx vertx,
+      BooleanSupplier draining,
+      ProxyStats stats) {
     this.config = config;
     this.client = client;
     this.settings = settings;
     this.vertx = vertx;
     this.draining = draining;
+    this.stats = stats;
   }
 
   @Override
   public void handle(HttpServerRequest request) {
     request.pause(); // the body streams upstream once a connection is up, not before
+    stats.request();
     if (draining.getAsBoolean()) {
       closeAfterResponse(request);
     }

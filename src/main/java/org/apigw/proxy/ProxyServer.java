@@ -22,19 +22,21 @@ public final class ProxyServer {
   static final Duration DRAIN_WINDOW = Duration.ofSeconds(1);
 
   private final Vertx vertx;
+  private final ProxyStats stats;
   private volatile Duration grace = Duration.ZERO;
   private volatile boolean draining;
   private String deploymentId;
 
-  public ProxyServer(Vertx vertx) {
+  public ProxyServer(Vertx vertx, ProxyStats stats) {
     this.vertx = vertx;
+    this.stats = stats;
   }
 
   public Future<Void> start(
       List<GatewayConfig.Listen> listens, int instances, Supplier<RuntimeConfig> config, ProxySettings settings) {
     return vertx
         .deployVerticle(
-            () -> new ProxyVerticle(listens, config, settings, () -> grace, () -> draining), new DeploymentOptions().setInstances(instances))
+            () -> new ProxyVerticle(listens, config, settings, stats, () -> grace, () -> draining), new DeploymentOptions().setInstances(instances))
         .map(id -> {
           deploymentId = id;
           return null;

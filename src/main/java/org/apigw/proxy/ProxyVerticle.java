@@ -28,6 +28,7 @@ final class ProxyVerticle extends VerticleBase {
   private final List<GatewayConfig.Listen> listens;
   private final Supplier<RuntimeConfig> config;
   private final ProxySettings settings;
+  private final ProxyStats stats;
   private final Supplier<Duration> grace;
   private final BooleanSupplier draining;
   private final List<HttpServer> servers = new ArrayList<>();
@@ -41,11 +42,13 @@ final class ProxyVerticle extends VerticleBase {
       List<GatewayConfig.Listen> listens,
       Supplier<RuntimeConfig> config,
       ProxySettings settings,
+      ProxyStats stats,
       Supplier<Duration> grace,
       BooleanSupplier draining) {
     this.listens = listens;
     this.config = config;
     this.settings = settings;
+    this.stats = stats;
     this.grace = grace;
     this.draining = draining;
   }
@@ -62,7 +65,7 @@ final class ProxyVerticle extends VerticleBase {
                 .setMaxInitialLineLength(65536)
                 .setMaxHeaderSize(65536),
             new PoolOptions().setHttp1MaxSize(POOL_SIZE).setMaxWaitQueueSize(-1));
-    ProxyHandler handler = new ProxyHandler(config, client, settings, vertx, draining);
+    ProxyHandler handler = new ProxyHandler(config, client, settings, vertx, draining, stats);
     List<Future<HttpServer>> listening = new ArrayList<>();
     for (GatewayConfig.Listen listen : listens) {
       HttpServer server =
@@ -79,6 +82,10 @@ final class ProxyVerticle extends VerticleBase {
                   .setDecompressionSupported(false)
                   .setCompressionSupported(false));
       servers.add(server);
+      server.connectionHandler(connection -> {
+        stats.connectionOpened();
+        connection.closeHandler(v -> stats.connectionClosed());
+      });
       listening.add(server.requestHandler(handler).listen());
     }
     return Future.all(listening);
