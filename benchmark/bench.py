@@ -512,10 +512,13 @@ class Gateway:
             subprocess.run(["jcmd", str(self.pid), "GC.run"], capture_output=True, timeout=60, check=True)
         out = subprocess.run(["jcmd", str(self.pid), "GC.heap_info"], capture_output=True, text=True,
                              timeout=60, check=True).stdout
-        m = re.search(r"used (\d+)K", out)
-        if not m:
-            raise RuntimeError(f"no 'used NK' in GC.heap_info: {out}")
-        return int(m.group(1))
+        # one "<space> total NK, used NK" line per heap space: G1 has one for the whole heap,
+        # Parallel and Serial one per generation (PSYoungGen + ParOldGen); metaspace is not heap
+        used = [int(m.group(2)) for m in re.finditer(r"(?m)^\s*([A-Za-z][\w -]*?)\s+total \d+K, used (\d+)K", out)
+                if "Metaspace" not in m.group(1) and "class space" not in m.group(1)]
+        if not used:
+            raise RuntimeError(f"no '<space> total NK, used NK' in GC.heap_info: {out}")
+        return sum(used)
 
 
 class Wrk:

@@ -164,14 +164,14 @@ public final class S3Proxy implements AutoCloseable {
   }
 
   /** The YAML of a {@code deployment.fallback_cp} section pointing at this server. */
-  public String fallbackYaml(String bucket, int interval) {
+  public String fallbackYaml(String bucket, String cronSpec) {
     return "deployment:\n  fallback_cp:\n    aws_s3:\n"
         + "      access_key: " + ACCESS_KEY + "\n"
         + "      secret_key: " + SECRET_KEY + "\n"
         + "      region: " + REGION + "\n"
         + "      resource_bucket: " + bucket + "\n"
         + "      endpoint: " + endpoint() + "\n"
-        + "    interval: " + interval + "\n";
+        + "    cron_spec: '" + cronSpec + "'\n";
   }
 
   public String log() {

@@ -67,14 +67,14 @@ class FallbackIT {
   static GatewayProcess.Builder controlPlane(String bucket) {
     return GatewayProcess.builder().etcd(ETCD.etcd().endpoint())
         .set("deployment.role", "control_plane")
-        .yaml(s3.fallbackYaml(bucket, 1));
+        .yaml(s3.fallbackYaml(bucket, "@every 1s"));
   }
 
   static GatewayProcess.Builder dataPlane(String bucket) {
     return GatewayProcess.builder().etcd(ETCD.etcd().endpoint())
         .set("deployment.role", "data_plane")
         .set("deployment.etcd.startup_timeout", 1)
-        .yaml(s3.fallbackYaml(bucket, 1));
+        .yaml(s3.fallbackYaml(bucket, "@every 1s"));
   }
 
   static JsonNode pointer(String bucket) {

@@ -23,6 +23,25 @@ class CatalogIT extends PluginITBase {
   }
 
   @Test
+  void pluginSchemas_areServedAsApisixServesThem() {
+    Http.Response conf = gw.admin("GET", "/plugins/key-auth", null);
+    assertEquals(200, conf.status(), conf.toString());
+    assertEquals("apikey", conf.json().at("/properties/header/default").asText(), conf.toString());
+    Http.Response consumer = gw.admin("GET", "/plugins/key-auth?schema_type=consumer", null);
+    assertEquals("key", consumer.json().at("/required/0").asText(), consumer.toString());
+    Http.Response none = gw.admin("GET", "/plugins/echo?schema_type=consumer", null);
+    assertEquals(400, none.status());
+    assertEquals("not found schema", none.json().path("error_msg").asText());
+    Http.Response missing = gw.admin("GET", "/plugins/no-such-plugin", null);
+    assertEquals(404, missing.status());
+    assertEquals("plugin not found in subsystem http", missing.json().path("error_msg").asText());
+    Http.Response all = gw.admin("GET", "/plugins?all=true", null);
+    assertEquals(2500, all.json().at("/key-auth/priority").asInt(), all.toString());
+    assertEquals("auth", all.json().at("/key-auth/type").asText());
+    assertTrue(all.json().at("/file-logger/metadata_schema/properties/log_format").isObject());
+  }
+
+  @Test
   void unknownPlugin_andBadConf_areRefusedByTheAdminApi() {
     assertAdminError("/routes/u", "{\"uri\":\"/u\",\"plugins\":{\"no-such-plugin\":{}}," + upstream() + "}", "unknown plugin [no-such-plugin]");
     assertAdminError(

@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import lib.Http;
 import lib.Json;
+import lib.Upstream;
 import org.apigw.testing.Deadline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -235,6 +236,30 @@ class ConsumerIT extends PluginITBase {
     route("cr-anon", "/cr-anon", "{\"consumer-restriction\":{\"whitelist\":[\"alice\"]}}");
     Http.Response noConsumer = eventually(() -> gw.get("/cr-anon"), 401);
     assertEquals("{\"message\":\"The request is rejected, please check the consumer_name for this request\"}", noConsumer.body());
+  }
+
+  @Test
+  void chashOnConsumer_keepsEachConsumerOnOneNode() {
+    try (Upstream other = Upstream.start("other")) {
+      StringBuilder keys = new StringBuilder();
+      for (int i = 1; i <= 6; i++) {
+        gw.put("/consumers", "{\"username\":\"ch" + i + "\",\"plugins\":{\"key-auth\":{\"key\":\"ch-key-" + i + "\"}}}");
+      }
+      gw.put("/routes/chash", "{\"uri\":\"/chash\",\"plugins\":{\"key-auth\":{}},\"upstream\":{\"type\":\"chash\","
+          + "\"hash_on\":\"consumer\",\"nodes\":{\"" + up.node() + "\":1,\"" + other.node() + "\":1}}}");
+      eventually(() -> withKey("/chash", "ch-key-1"), 200);
+      java.util.Set<String> servers = new java.util.HashSet<>();
+      for (int i = 1; i <= 6; i++) {
+        String first = withKey("/chash", "ch-key-" + i).json().path("server").asText();
+        for (int n = 0; n < 3; n++) {
+          assertEquals(first, withKey("/chash", "ch-key-" + i).json().path("server").asText(), "consumer ch" + i + " moved");
+        }
+        servers.add(first);
+        keys.append("ch").append(i).append("→").append(first).append(' ');
+      }
+      // all requests come from one address: only hashing on the consumer spreads them
+      assertEquals(2, servers.size(), "consumers spread over both nodes: " + keys);
+    }
   }
 
   @Test

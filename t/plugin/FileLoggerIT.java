@@ -61,6 +61,29 @@ class FileLoggerIT extends PluginITBase {
   }
 
   @Test
+  void pluginMetadata_logFormat_appliesToConfsWithoutTheirOwn() {
+    Path file = dir.resolve("metadata.log");
+    assertAdminError("/plugin_metadata/file-logger", "{\"log_format\":\"$uri\"}",
+        "invalid configuration: property \"log_format\" validation failed: wrong type: expected object, got string");
+    gw.put("/plugin_metadata/file-logger", "{\"log_format\":{\"path\":\"$uri\",\"via\":\"metadata\"}}");
+    try {
+      route("flm", "/flm", "{\"file-logger\":{\"path\":" + quoted(file) + "}}");
+      eventually(() -> gw.get("/flm"), 200);
+      JsonNode line = Deadline.untilPasses(CONVERGE, () -> {
+        List<JsonNode> l = awaitEntries(file, 1);
+        JsonNode last = l.get(l.size() - 1);
+        assertEquals("metadata", last.path("via").asText(), l.toString());
+        return last;
+      });
+      assertEquals("/flm", line.path("path").asText());
+      assertTrue(line.path("request").isMissingNode(), "the metadata format replaces the full log: " + line);
+      assertEquals("file-logger", gw.admin("GET", "/plugin_metadata/file-logger", null).json().at("/value/id").asText());
+    } finally {
+      gw.delete("/plugin_metadata/file-logger");
+    }
+  }
+
+  @Test
   void match_selectsRequests_andLogFormat() {
     Path file = dir.resolve("matched.log");
     route("fl2", "/fl2", "{\"file-logger\":{\"path\":" + quoted(file) + ",\"match\":[[\"arg_log\",\"==\",\"yes\"]],"

@@ -306,7 +306,7 @@ public final class Gateway implements AutoCloseable {
         fetched.object(), data.revision(), data.entries().size(), age);
   }
 
-  /** Control plane: dump the etcd prefix to object storage now and every interval. */
+  /** Control plane: dump the etcd prefix to object storage now and then on cron_spec's schedule. */
   private void startFallbackDump(GatewayConfig.Etcd etcdConfig, GatewayConfig.FallbackCp fallbackCp) {
     objectStore = S3ObjectStore.create(fallbackCp.awsS3());
     Duration rpcTimeout = Duration.ofSeconds(etcdConfig.timeout());
@@ -314,13 +314,13 @@ public final class Gateway implements AutoCloseable {
         new FallbackUploader(
             new FallbackObjects(objectStore, etcdConfig.prefix()),
             () -> PrefixReader.read(etcd, etcdConfig.prefix(), rpcTimeout),
-            Duration.ofSeconds(fallbackCp.interval()),
+            fallbackCp.cronSpec(),
             java.time.Clock.systemUTC());
     fallbackUploader.start();
     log.info(
-        "dumping {} to {} every {} s", etcdConfig.prefix(),
+        "dumping {} to {} now and on cron_spec '{}'", etcdConfig.prefix(),
         objectStore.describe(new FallbackObjects(objectStore, etcdConfig.prefix()).pointerKey()),
-        fallbackCp.interval());
+        fallbackCp.cronSpec());
   }
 
   /** Reads the snapshot into the store (origin snapshot), or returns null saying why not. */

@@ -286,12 +286,7 @@ public final class AdminApi {
       sub = sub.substring(0, sub.length() - 1);
     }
     if (typeName.equals("plugins")) {
-      if (method.equals("GET") && "list".equals(id) && sub == null) {
-        ArrayNode names = NODES.arrayNode();
-        new TreeSet<>(plugins.enabled()).forEach(names::add);
-        return Future.succeededFuture(new Reply(200, names));
-      }
-      throw AdminError.of(404, "not found");
+      return Future.succeededFuture(plugins(method, id, sub, req.params()));
     }
     MultiMap params = req.params();
     if (typeName.equals("consumers") && id != null && sub != null && (sub.equals("credentials") || sub.startsWith("credentials/"))) {
@@ -326,6 +321,59 @@ public final class AdminApi {
       default:
         throw AdminError.of(404, "not found");
     }
+  }
+
+  // ---------------------------------------------------------------- plugins
+
+  /**
+   * APISIX's {@code /apisix/admin/plugins}: {@code /list} (names), {@code ?all=true} (every
+   * plugin's priority and schemas), {@code /<name>} (its schema; {@code ?schema_type=consumer} or
+   * {@code metadata} for the others).
+   */
+  private Reply plugins(String method, String name, String sub, MultiMap params) {
+    if (!method.equals("GET") || sub != null) {
+      throw AdminError.of(404, "not found");
+    }
+    String subsystem = params.get("subsystem") == null ? "http" : params.get("subsystem");
+    if (!subsystem.equals("http") && !subsystem.equals("stream")) {
+      throw AdminError.badRequest("unsupported subsystem: " + subsystem);
+    }
+    if ("list".equals(name)) {
+      ArrayNode names = NODES.arrayNode();
+      if (subsystem.equals("http")) {
+        new TreeSet<>(plugins.enabled()).forEach(names::add);
+      }
+      return new Reply(200, names);
+    }
+    if (name == null) {
+      if (!"true".equals(params.get("all"))) {
+        throw AdminError.of(404, "not found");
+      }
+      ObjectNode all = NODES.objectNode();
+      if (subsystem.equals("http")) {
+        for (String plugin : new TreeSet<>(plugins.enabled())) {
+          ObjectNode attrs = all.putObject(plugin);
+          attrs.put("priority", plugins.priority(plugin));
+          attrs.put("version", 0.1);
+          plugins.schema(plugin, PluginCatalog.SchemaType.CONF).ifPresent(s -> attrs.set("schema", s));
+          plugins.schema(plugin, PluginCatalog.SchemaType.CONSUMER).ifPresent(s -> {
+            attrs.set("consumer_schema", s);
+            attrs.put("type", "auth");
+          });
+          plugins.schema(plugin, PluginCatalog.SchemaType.METADATA).ifPresent(s -> attrs.set("metadata_schema", s));
+        }
+      }
+      return new Reply(200, all);
+    }
+    if (!subsystem.equals("http") || !plugins.isEnabled(name)) {
+      throw AdminError.of(404, "plugin not found in subsystem " + subsystem);
+    }
+    String schemaType = params.get("schema_type");
+    PluginCatalog.SchemaType type =
+        "consumer".equals(schemaType)
+            ? PluginCatalog.SchemaType.CONSUMER
+            : "metadata".equals(schemaType) ? PluginCatalog.SchemaType.METADATA : PluginCatalog.SchemaType.CONF;
+    return new Reply(200, plugins.schema(name, type).orElseThrow(() -> AdminError.badRequest("not found schema")));
   }
 
   // ---------------------------------------------------------------- GET

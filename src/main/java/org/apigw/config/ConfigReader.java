@@ -1,6 +1,7 @@
 package org.apigw.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apigw.fallback.CronSpec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -295,9 +296,15 @@ final class ConfigReader {
     if (endpoint != null) {
       checkUrl(endpoint, s3 + "->endpoint");
     }
-    int interval = intAtLeast(base + "->interval", 1);
+    CronSpec schedule = null;
+    String cron = text(node(base), "cron_spec");
+    try {
+      schedule = CronSpec.parse(cron, java.time.ZoneId.systemDefault());
+    } catch (IllegalArgumentException e) {
+      problems.at(base + "->cron_spec", e.getMessage());
+    }
     return new GatewayConfig.FallbackCp(
-        new GatewayConfig.AwsS3(accessKey, secretKey, region, bucket, endpoint), interval);
+        new GatewayConfig.AwsS3(accessKey, secretKey, region, bucket, endpoint), schedule);
   }
 
   /** Returns the URL's scheme, or null after reporting a problem. */

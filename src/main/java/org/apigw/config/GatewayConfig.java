@@ -115,12 +115,12 @@ public record GatewayConfig(
 
   /**
    * {@code deployment.fallback_cp}: a copy of the config in S3-compatible object storage. A
-   * control plane dumps the etcd prefix to it every {@code interval} seconds; a data plane that
+   * control plane dumps the etcd prefix to it on {@code cron_spec}'s schedule; a data plane that
    * reaches neither etcd nor a usable local snapshot at start serves it.
    *
-   * @param interval seconds between dumps (API7 has {@code cron_spec: '@every 1m'})
+   * @param cronSpec when to dump, e.g. {@code @every 1m} (API7's default)
    */
-  public record FallbackCp(AwsS3 awsS3, int interval) {}
+  public record FallbackCp(AwsS3 awsS3, org.apigw.fallback.CronSpec cronSpec) {}
 
   /**
    * {@code deployment.fallback_cp.aws_s3}.

@@ -3,6 +3,7 @@ package org.apigw.fallback;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control plane's periodic dump of the etcd prefix to object storage
- * ({@code deployment.fallback_cp}): at start and then every {@code interval}, read the prefix at
+ * ({@code deployment.fallback_cp}): at start and then on {@code cron_spec}'s schedule, read the prefix at
  * one revision and, if that revision (or cluster) differs from the last copy, upload it with
  * {@link FallbackObjects#upload}.
  *
@@ -42,7 +43,7 @@ public final class FallbackUploader implements AutoCloseable {
 
   private final FallbackObjects objects;
   private final Callable<PrefixReader.Listing> source;
-  private final Duration interval;
+  private final CronSpec schedule;
   private final Clock clock;
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
@@ -56,6 +57,7 @@ public final class FallbackUploader implements AutoCloseable {
   private final AtomicLong unchanged = new AtomicLong();
   private volatile long lastRevision = -1;
   private volatile String lastError = "";
+  private volatile Instant nextDump;
 
   // --- confined to the fallback-dump thread ---
   private long lastClusterId;
@@ -65,16 +67,16 @@ public final class FallbackUploader implements AutoCloseable {
    * @param source one consistent read of the prefix (blocking, with its own deadlines)
    */
   public FallbackUploader(
-      FallbackObjects objects, Callable<PrefixReader.Listing> source, Duration interval, Clock clock) {
+      FallbackObjects objects, Callable<PrefixReader.Listing> source, CronSpec schedule, Clock clock) {
     this.objects = objects;
     this.source = source;
-    this.interval = interval;
+    this.schedule = schedule;
     this.clock = clock;
   }
 
-  /** Dumps now, then every interval (measured from the end of the previous dump). */
+  /** Dumps now, then at each activation of the schedule (a dump still running delays the next). */
   public void start() {
-    thread.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    thread.execute(this::tick);
   }
 
   private void tick() {
@@ -85,6 +87,18 @@ public final class FallbackUploader implements AutoCloseable {
       failures.incrementAndGet();
       lastError = e.toString();
       log.warn("config dump to {} failed unexpectedly", objects.describe(objects.pointerKey()), e);
+    } finally {
+      scheduleNext();
+    }
+  }
+
+  private void scheduleNext() {
+    Instant now = clock.instant();
+    nextDump = schedule.next(now);
+    try {
+      thread.schedule(this::tick, Math.max(0, Duration.between(now, nextDump).toMillis()), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed meanwhile: no more dumps
     }
   }
 
@@ -147,9 +161,14 @@ public final class FallbackUploader implements AutoCloseable {
   private Outcome failed(String why) {
     failures.incrementAndGet();
     lastError = why;
-    log.warn("config dump to {} failed: {}; retrying in {} s", objects.describe(objects.pointerKey()), why,
-        interval.toSeconds());
+    log.warn("config dump to {} failed: {}; trying again at the next activation of cron_spec '{}'",
+        objects.describe(objects.pointerKey()), why, schedule);
     return Outcome.FAILED;
+  }
+
+  /** When the next dump is due; null before the first one finished. */
+  public Instant nextDump() {
+    return nextDump;
   }
 
   public long uploadsTotal() {

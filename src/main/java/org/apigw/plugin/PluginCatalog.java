@@ -46,6 +46,26 @@ public interface PluginCatalog {
     return Optional.of("invalid plugin name");
   }
 
+  /** Which of a plugin's schemas {@link #schema} returns. */
+  enum SchemaType {
+    CONF,
+    CONSUMER,
+    METADATA
+  }
+
+  /**
+   * The JSON schema document of an enabled plugin (for {@code GET /apisix/admin/plugins/<name>}),
+   * or empty when the plugin is not enabled or has no schema of that type.
+   */
+  default Optional<JsonNode> schema(String name, SchemaType type) {
+    return Optional.empty();
+  }
+
+  /** APISIX's priority of an enabled plugin; 0 when unknown. */
+  default int priority(String name) {
+    return 0;
+  }
+
   /** The consumer conf field identifying a consumer for auth plugin {@code name}, or null. */
   default String credentialField(String name) {
     return null;

@@ -147,6 +147,39 @@ public final class Plugins implements PluginCatalog {
   }
 
   @Override
+  public Optional<JsonNode> schema(String name, SchemaType type) {
+    Plugin<Object> plugin = plugins.get(name);
+    if (plugin == null) {
+      return Optional.empty();
+    }
+    String resource =
+        switch (type) {
+          case CONF -> plugin.schemaResource();
+          case CONSUMER -> plugin.consumerSchemaResource();
+          case METADATA -> plugin.metadataSchemaResource();
+        };
+    if (resource == null) {
+      return Optional.empty();
+    }
+    try (java.io.InputStream in = Plugins.class.getResourceAsStream("/" + resource)) {
+      if (in == null) {
+        return Optional.empty();
+      }
+      ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(in);
+      doc.remove("$schema");
+      return Optional.of(doc);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("unreadable schema " + resource, e);
+    }
+  }
+
+  @Override
+  public int priority(String name) {
+    Plugin<Object> plugin = plugins.get(name);
+    return plugin == null ? 0 : plugin.priority();
+  }
+
+  @Override
   public String credentialField(String name) {
     AuthPlugin<Object, Object> auth = auth(name);
     return auth == null ? null : auth.credentialField();

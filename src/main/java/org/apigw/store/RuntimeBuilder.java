@@ -103,7 +103,10 @@ final class RuntimeBuilder {
         continue;
       }
       try {
-        decoded.put(metadata.id(), plugin.decodeMetadata(metadata.conf()));
+        Object value = plugin.decodeMetadata(metadata.conf());
+        if (value != null) {
+          decoded.put(metadata.id(), value);
+        }
       } catch (RuntimeException e) {
         log.error("plugin_metadata/{} does not decode ({}); the plugin runs without it", metadata.id(), e.getMessage());
       }

@@ -432,19 +432,20 @@ class ConfigLoaderTest {
   @Test
   void fallbackCp_withBucketAndKeys_isReadWithDefaults() throws Exception {
     GatewayConfig.FallbackCp f = load(FALLBACK).config().deployment().fallbackCp();
-    assertEquals(
-        new GatewayConfig.FallbackCp(
-            new GatewayConfig.AwsS3("ak", "sk", "us-east-1", "gw-config", null), 60), f);
+    assertEquals(new GatewayConfig.AwsS3("ak", "sk", "us-east-1", "gw-config", null), f.awsS3());
+    assertEquals("@every 1m", f.cronSpec().toString(), "API7's default schedule");
     assertFalse(f.awsS3().toString().contains("sk,"), "the secret is never printed: " + f);
   }
 
   @Test
-  void fallbackCp_endpointAndInterval_areRead() throws Exception {
+  void fallbackCp_endpointAndCronSpec_areRead() throws Exception {
     GatewayConfig.FallbackCp f =
         load(FALLBACK + "      endpoint: http://127.0.0.1:9000\n      config_bucket: x\n"
-            + "    interval: 5\n").config().deployment().fallbackCp();
+            + "    cron_spec: '*/5 * * * *'\n").config().deployment().fallbackCp();
     assertEquals("http://127.0.0.1:9000", f.awsS3().endpoint());
-    assertEquals(5, f.interval());
+    assertEquals(
+        java.time.Instant.parse("2026-11-25T10:05:00Z"),
+        f.cronSpec().next(java.time.Instant.parse("2026-11-25T10:01:00Z")));
   }
 
   @Test
@@ -459,11 +460,11 @@ class ConfigLoaderTest {
   @Test
   void fallbackCp_badValues_areErrorsNamingThePath() throws Exception {
     String e = error(FALLBACK.replace("      secret_key: sk\n", "") + "      endpoint: s3.local\n"
-        + "    interval: 0\n");
+        + "    cron_spec: '@every 1q'\n");
     assertTrue(e.contains("deployment->fallback_cp->aws_s3->secret_key: is required"), e);
     assertTrue(e.contains("deployment->fallback_cp->aws_s3->endpoint: expected an http:// or "
         + "https:// URL, got 's3.local'"), e);
-    assertTrue(e.contains("deployment->fallback_cp->interval: must be an integer >= 1, got 0"), e);
+    assertTrue(e.contains("deployment->fallback_cp->cron_spec: '@every 1q': '1q' is not a duration such as 30s, 1m or 1h30m"), e);
     assertTrue(error(FALLBACK + "      bucket: b\n")
         .startsWith("unknown key deployment->fallback_cp->aws_s3->bucket "), "unknown keys are refused");
   }

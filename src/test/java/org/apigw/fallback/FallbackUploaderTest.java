@@ -39,7 +39,7 @@ class FallbackUploaderTest {
           }
           return etcd;
         },
-        Duration.ofSeconds(60),
+        CronSpec.parse("@every 1m", ZoneOffset.UTC),
         Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC));
   }
 
@@ -94,7 +94,7 @@ class FallbackUploaderTest {
     flaky.objects.putAll(store.objects);
     FallbackObjects flakyObjects = new FallbackObjects(flaky, "/apisix");
     FallbackUploader second =
-        new FallbackUploader(flakyObjects, () -> etcd, Duration.ofSeconds(60), Clock.systemUTC());
+        new FallbackUploader(flakyObjects, () -> etcd, CronSpec.parse("@every 1m", java.time.ZoneOffset.UTC), Clock.systemUTC());
     assertEquals(FallbackUploader.Outcome.FAILED, second.dumpOnce());
     assertEquals(5, flakyObjects.download().data().revision(), "readers still get the complete old copy");
   }

@@ -62,6 +62,17 @@ public final class FileLoggerPlugin implements Plugin<FileLoggerPlugin.Config> {
   }
 
   @Override
+  public String metadataSchemaResource() {
+    return "plugins/file-logger.metadata.json";
+  }
+
+  /** {@code plugin_metadata/file-logger}: the {@code log_format} for confs without their own. */
+  @Override
+  public Object decodeMetadata(JsonNode conf) {
+    return LogEntries.Metadata.decode(conf);
+  }
+
+  @Override
   public Config decode(JsonNode conf) {
     Path path;
     try {
@@ -97,7 +108,7 @@ public final class FileLoggerPlugin implements Plugin<FileLoggerPlugin.Config> {
     if (conf.match() != null && !conf.match().test(ctx)) {
       return;
     }
-    appender(conf.path()).append(LogEntries.build(ctx, conf.entries()));
+    appender(conf.path()).append(LogEntries.build(ctx, conf.entries(), name()));
   }
 
   FileAppender appender(Path path) {

@@ -69,6 +69,17 @@ public final class HttpLoggerPlugin implements Plugin<HttpLoggerPlugin.Config> {
   }
 
   @Override
+  public String metadataSchemaResource() {
+    return "plugins/http-logger.metadata.json";
+  }
+
+  /** {@code plugin_metadata/http-logger}: the {@code log_format} for confs without their own. */
+  @Override
+  public Object decodeMetadata(JsonNode conf) {
+    return LogEntries.Metadata.decode(conf);
+  }
+
+  @Override
   public Config decode(JsonNode conf) {
     String uri = Json.text(conf, "uri", null);
     try {
@@ -105,7 +116,7 @@ public final class HttpLoggerPlugin implements Plugin<HttpLoggerPlugin.Config> {
 
   @Override
   public void log(Config conf, PluginContext ctx) {
-    ObjectNode entry = LogEntries.build(ctx, conf.entries());
+    ObjectNode entry = LogEntries.build(ctx, conf.entries(), name());
     Clients c = clients();
     processors
         .get(ctx.stateKey(), key -> new BatchProcessor<>(conf.batch(), conf.uri(), c.scheduler, batch -> c.post(conf, batch)))

@@ -80,11 +80,25 @@ public final class LogEntries {
     return chunk;
   }
 
-  public static ObjectNode build(PluginContext ctx, Options options) {
+  /**
+   * The entry: the conf's {@code log_format}, else the plugin's {@code plugin_metadata}
+   * {@code log_format}, else APISIX's full log.
+   */
+  public static ObjectNode build(PluginContext ctx, Options options, String plugin) {
     if (options.format() != null) {
       return options.format().render(ctx);
     }
+    if (ctx.metadata(plugin) instanceof Metadata metadata && metadata.logFormat() != null) {
+      return metadata.logFormat().render(ctx);
+    }
     return fullLog(ctx, options);
+  }
+
+  /** A logger's {@code plugin_metadata}: the node-wide {@code log_format}, null when unset. */
+  public record Metadata(LogFormat logFormat) {
+    public static Metadata decode(JsonNode conf) {
+      return new Metadata(LogFormat.compile(conf.get("log_format")));
+    }
   }
 
   private static ObjectNode fullLog(PluginContext ctx, Options options) {

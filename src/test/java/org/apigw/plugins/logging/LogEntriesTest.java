@@ -42,7 +42,7 @@ class LogEntriesTest {
   @Test
   void defaultEntry_hasApisixShape() {
     FakeContext ctx = servedRequest();
-    ObjectNode e = LogEntries.build(ctx, LogEntries.Options.decode(json("{}")));
+    ObjectNode e = LogEntries.build(ctx, LogEntries.Options.decode(json("{}")), "http-logger");
     JsonNode req = e.path("request");
     assertEquals("http://example.com:9080/hello?a=1&b=x%20y&a=2&flag", req.path("url").asText());
     assertEquals("/hello?a=1&b=x%20y&a=2&flag", req.path("uri").asText());
@@ -74,7 +74,7 @@ class LogEntriesTest {
     FakeContext ctx = servedRequest();
     ctx.served.upstreamLatencyMillis = -1;
     ctx.served.upstreamAddr = null;
-    ObjectNode e = LogEntries.build(ctx, LogEntries.Options.decode(json("{}")));
+    ObjectNode e = LogEntries.build(ctx, LogEntries.Options.decode(json("{}")), "http-logger");
     assertFalse(e.has("upstream_latency"));
     assertFalse(e.has("upstream"));
     assertEquals(12.5, e.path("apisix_latency").asDouble());
@@ -84,7 +84,7 @@ class LogEntriesTest {
   void clientLeftBeforeAStatus_logs499() {
     FakeContext ctx = servedRequest();
     ctx.status = 0;
-    assertEquals(499, LogEntries.build(ctx, LogEntries.Options.decode(json("{}"))).path("response").path("status").asInt());
+    assertEquals(499, LogEntries.build(ctx, LogEntries.Options.decode(json("{}")), "http-logger").path("response").path("status").asInt());
   }
 
   @Test
@@ -98,7 +98,7 @@ class LogEntriesTest {
     Buffer chunk = Buffer.buffer("abc");
     assertTrue(LogEntries.collectResponse(ctx, options, chunk) == chunk, "the body goes on unchanged");
     LogEntries.collectResponse(ctx, options, Buffer.buffer("defgh"));
-    ObjectNode e = LogEntries.build(ctx, options);
+    ObjectNode e = LogEntries.build(ctx, options, "http-logger");
     assertEquals("{\"k\":1}", e.path("request").path("body").asText());
     assertEquals("abcde", e.path("response").path("body").asText());
 
@@ -117,7 +117,7 @@ class LogEntriesTest {
     LogEntries.Options options =
         LogEntries.Options.decode(
             json("{'log_format':{'host':'$host','@ts':'$request_time','kind':'access','n':3,'missing':'$nope','who':{'ip':'$remote_addr'}}}"));
-    ObjectNode e = LogEntries.build(ctx, options);
+    ObjectNode e = LogEntries.build(ctx, options, "http-logger");
     assertEquals(json("{'host':'example.com','@ts':'0.013','kind':'access','n':3,'who':{'ip':'10.0.0.7'},'route_id':'r1','service_id':'s1'}"), e);
   }
 
