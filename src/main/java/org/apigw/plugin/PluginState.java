@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -22,12 +23,45 @@ import java.util.function.Function;
 public final class PluginState<V> {
 
   /**
-   * Identity of one configured plugin instance.
-   *
-   * @param owner e.g. {@code routes/1}, {@code services/s1}, {@code global_rules/g}
-   * @param conf the raw conf (without {@code _meta}); compared by value
+   * Identity of one configured plugin instance: the owner (e.g. {@code routes/1}, {@code
+   * services/s1}, {@code global_rules/g}) and the raw conf (without {@code _meta}), compared by
+   * value. Looked up on every request, so the hash of the conf tree is computed once.
    */
-  public record Key(String owner, JsonNode conf) {}
+  public static final class Key {
+    private final String owner;
+    private final JsonNode conf;
+    private final int hash;
+
+    public Key(String owner, JsonNode conf) {
+      this.owner = Objects.requireNonNull(owner, "owner");
+      this.conf = conf;
+      this.hash = 31 * owner.hashCode() + Objects.hashCode(conf);
+    }
+
+    public String owner() {
+      return owner;
+    }
+
+    public JsonNode conf() {
+      return conf;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o == this
+          || (o instanceof Key k && k.hash == hash && k.owner.equals(owner) && Objects.equals(k.conf, conf));
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public String toString() {
+      return "Key[owner=" + owner + ", conf=" + conf + "]";
+    }
+  }
 
   private final Cache<Key, V> cache;
 
