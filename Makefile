@@ -8,6 +8,7 @@ MVN      ?= mvn -B -ntp
 ETCD_DIR ?= $(CURDIR)/.etcd
 ETCD_URL ?= http://127.0.0.1:2379
 JAR      := target/apigw.jar
+CDS      := target/apigw.jsa
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 ### help : show the targets
@@ -34,12 +35,16 @@ deps:
 	@# as with etcd: Debian starts a redis service on 6379 that the tests do not use
 	@if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then $(SUDO) systemctl stop redis-server || true; fi
 
-### build : compile and package the gateway jar (no tests)
+### build : compile and package the gateway jar (no tests), then record its start-up classes (bin/cds-train)
 .PHONY: build
-build: $(JAR)
+build: $(JAR) $(CDS)
 
 $(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
 	$(MVN) -q package -DskipTests
+
+# the class data archive bin/apisix maps at start; optional: a failed training only costs start-up time
+$(CDS): $(JAR) bin/cds-train
+	@bin/cds-train || echo "make: no class data archive; the gateway starts without one"
 
 ### etcd : start a local etcd with its data in .etcd/ (reuses one already answering on 2379)
 .PHONY: etcd
