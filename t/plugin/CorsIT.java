@@ -30,6 +30,23 @@ class CorsIT extends PluginITBase {
   }
 
   @Test
+  void allowOriginsByMetadata_allowsTheOriginsTheNamedListsHold() {
+    gw.put("/plugin_metadata/cors", "{\"allow_origins\":{\"PARTNERS\":\"http://p1.com,http://p2.com\"}}");
+    try {
+      route("cm", "/cm", "{\"cors\":{\"allow_origins\":\"http://own.com\",\"allow_origins_by_metadata\":[\"PARTNERS\"]}}");
+      Http.Response partner = eventually(() -> gw.proxy("/cm").header("Origin", "http://p2.com").get(), 200);
+      assertEquals("http://p2.com", partner.header("Access-Control-Allow-Origin"));
+      assertEquals("http://own.com", gw.proxy("/cm").header("Origin", "http://own.com").get().header("Access-Control-Allow-Origin"));
+      assertNull(gw.proxy("/cm").header("Origin", "http://other.com").get().header("Access-Control-Allow-Origin"));
+      assertAdminError("/plugin_metadata/cors", "{\"allow_origins\":{\"BAD\":\"not an origin\"}}",
+          "invalid configuration: property \"allow_origins\" validation failed: property \"BAD\" validation failed:"
+              + " failed to match pattern \"^(\\*|\\*\\*|null|\\w+://[^,]+(,\\w+://[^,]+)*)$\" with \"not an origin\"");
+    } finally {
+      gw.delete("/plugin_metadata/cors");
+    }
+  }
+
+  @Test
   void preflightAnsweredByGateway_defaultsAndDoubleStar() {
     route("c2", "/c2", "{\"cors\":{}}");
     Http.Response r = eventually(() -> gw.proxy("/c2").method("OPTIONS").header("Origin", "http://x.com").send(), 200);

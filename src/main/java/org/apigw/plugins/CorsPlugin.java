@@ -23,7 +23,9 @@ import org.apigw.plugin.Regexes;
  * not allowed gets no CORS headers. {@code Vary: Origin} is added whenever the allowed origin is
  * not {@code *}. {@code **} in allow_methods lists every method, in allow_headers echoes {@code
  * Access-Control-Request-Headers}. Timing-Allow-Origin works the same way from {@code
- * timing_allow_origins(_by_regex)}. {@code allow_origins_by_metadata} is not supported.
+ * timing_allow_origins(_by_regex)}. {@code allow_origins_by_metadata} names entries of the
+ * plugin metadata's {@code allow_origins} map (e.g. {@code {"EXAMPLE":"https://a.com,https://b.com"}});
+ * an Origin listed in one of them is allowed before the rest is looked at.
  */
 public final class CorsPlugin implements Plugin<CorsPlugin.Config> {
 
@@ -43,7 +45,11 @@ public final class CorsPlugin implements Plugin<CorsPlugin.Config> {
       boolean allowCredential,
       String timingOrigins,
       Set<String> timingList,
-      Pattern timingRegex) {}
+      Pattern timingRegex,
+      List<String> originsByMetadata) {}
+
+  /** {@code plugin_metadata/cors}: named origin lists. */
+  public record Metadata(Map<String, Set<String>> allowOrigins) {}
 
   @Override
   public String name() {
@@ -84,7 +90,40 @@ public final class CorsPlugin implements Plugin<CorsPlugin.Config> {
         credential,
         timing,
         timing == null ? null : list(timing),
-        regex(Json.strings(conf, "timing_allow_origins_by_regex")));
+        regex(Json.strings(conf, "timing_allow_origins_by_regex")),
+        conf.has("allow_origins_by_metadata") ? List.copyOf(Json.strings(conf, "allow_origins_by_metadata")) : null);
+  }
+
+  @Override
+  public String metadataSchemaResource() {
+    return "plugins/cors.metadata.json";
+  }
+
+  @Override
+  public Metadata decodeMetadata(JsonNode conf) {
+    Map<String, Set<String>> named = new java.util.HashMap<>();
+    conf.path("allow_origins").fields().forEachRemaining(e -> named.put(e.getKey(), list(e.getValue().asText())));
+    return new Metadata(Map.copyOf(named));
+  }
+
+  /** The origin to allow by the metadata lists {@code keys} name ({@code *} if one allows all), or null. */
+  static String allowedByMetadata(Object metadata, List<String> keys, String origin) {
+    if (!(metadata instanceof Metadata m) || origin == null) {
+      return null;
+    }
+    for (String key : keys) {
+      Set<String> origins = m.allowOrigins().get(key);
+      if (origins == null) {
+        continue;
+      }
+      if (origins.contains("*")) {
+        return "*";
+      }
+      if (origins.contains(origin)) {
+        return origin;
+      }
+    }
+    return null;
   }
 
   private static Set<String> list(String origins) {
@@ -137,7 +176,11 @@ public final class CorsPlugin implements Plugin<CorsPlugin.Config> {
   public void headerFilter(Config conf, PluginContext ctx) {
     Object kept = ctx.attr(ORIGIN_ATTR);
     String origin = kept != null ? (String) kept : ctx.header("Origin");
-    String allow = allowedOrigin(conf.allowOrigins(), conf.originList(), conf.originRegex(), origin);
+    String allow =
+        conf.originsByMetadata() == null ? null : allowedByMetadata(ctx.metadata(name()), conf.originsByMetadata(), origin);
+    if (allow == null) {
+      allow = allowedOrigin(conf.allowOrigins(), conf.originList(), conf.originRegex(), origin);
+    }
     if (allow != null) {
       ctx.setResponseHeader("Access-Control-Allow-Origin", allow);
       if (!"*".equals(allow)) {
