@@ -1,5 +1,6 @@
 package org.apigw.plugins.auth;
 
+import java.util.Map;
 import org.apigw.plugin.Credential;
 import org.apigw.plugin.PhaseResult;
 import org.apigw.plugin.PluginContext;
@@ -16,6 +17,16 @@ final class AuthResult {
   private static final Logger log = LoggerFactory.getLogger(AuthResult.class);
 
   private AuthResult() {}
+
+  /** The headers of an auth plugin's 401: JSON, and {@code WWW-Authenticate: <scheme> realm="<realm>"}. */
+  static Map<String, String> challenge(String scheme, String realm) {
+    return Map.of("Content-Type", "application/json", "WWW-Authenticate", scheme + " realm=\"" + realm + "\"");
+  }
+
+  /** A 401 {@code {"message":"<message>"}} with the plugin's challenge; built once per conf. */
+  static PhaseResult.Respond unauthorized(Map<String, String> challenge, String message) {
+    return new PhaseResult.Respond(401, challenge, PhaseResult.message(401, "message", message).body());
+  }
 
   /**
    * @param found the consumer's credential, null when authentication failed

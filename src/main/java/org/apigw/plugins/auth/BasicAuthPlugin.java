@@ -64,16 +64,13 @@ public final class BasicAuthPlugin implements AuthPlugin<BasicAuthPlugin.Config,
 
   @Override
   public Config decode(JsonNode conf) {
-    Map<String, String> challenge =
-        Map.of(
-            "Content-Type", "application/json",
-            "WWW-Authenticate", "Basic realm=\"" + Json.text(conf, "realm", "basic") + "\"");
+    Map<String, String> challenge = AuthResult.challenge("Basic", Json.text(conf, "realm", "basic"));
     return new Config(
         Json.bool(conf, "hide_credentials", false),
         Json.text(conf, "anonymous_consumer", null),
-        KeyAuthPlugin.unauthorized(challenge, "Missing authorization in request"),
-        KeyAuthPlugin.unauthorized(challenge, "Invalid authorization in request"),
-        KeyAuthPlugin.unauthorized(challenge, "Invalid user authorization"));
+        AuthResult.unauthorized(challenge, "Missing authorization in request"),
+        AuthResult.unauthorized(challenge, "Invalid authorization in request"),
+        AuthResult.unauthorized(challenge, "Invalid user authorization"));
   }
 
   @Override

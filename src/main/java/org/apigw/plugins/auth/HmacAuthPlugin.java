@@ -105,10 +105,7 @@ public final class HmacAuthPlugin implements AuthPlugin<HmacAuthPlugin.Config, H
           "property \"validate_request_body\" validation failed: true is not supported: the request body is not"
               + " read before the rewrite phase, so its Digest cannot be checked there");
     }
-    Map<String, String> challenge =
-        Map.of(
-            "Content-Type", "application/json",
-            "WWW-Authenticate", "hmac realm=\"" + Json.text(conf, "realm", "hmac") + "\"");
+    Map<String, String> challenge = AuthResult.challenge("hmac", Json.text(conf, "realm", "hmac"));
     List<String> allowed = conf.has("allowed_algorithms")
         ? Json.strings(conf, "allowed_algorithms")
         : List.of("hmac-sha1", "hmac-sha256", "hmac-sha512");
@@ -118,9 +115,9 @@ public final class HmacAuthPlugin implements AuthPlugin<HmacAuthPlugin.Config, H
         Json.strings(conf, "signed_headers"),
         Json.bool(conf, "hide_credentials", false),
         Json.text(conf, "anonymous_consumer", null),
-        KeyAuthPlugin.unauthorized(challenge, PREFIX + ": missing Authorization header"),
-        KeyAuthPlugin.unauthorized(challenge, PREFIX + ": Authorization header does not start with 'Signature'"),
-        KeyAuthPlugin.unauthorized(challenge, PREFIX));
+        AuthResult.unauthorized(challenge, PREFIX + ": missing Authorization header"),
+        AuthResult.unauthorized(challenge, PREFIX + ": Authorization header does not start with 'Signature'"),
+        AuthResult.unauthorized(challenge, PREFIX));
   }
 
   @Override

@@ -115,10 +115,7 @@ public final class JwtAuthPlugin implements AuthPlugin<JwtAuthPlugin.Config, Jwt
 
   @Override
   public Config decode(JsonNode conf) {
-    Map<String, String> challenge =
-        Map.of(
-            "Content-Type", "application/json",
-            "WWW-Authenticate", "Bearer realm=\"" + Json.text(conf, "realm", "jwt") + "\"");
+    Map<String, String> challenge = AuthResult.challenge("Bearer", Json.text(conf, "realm", "jwt"));
     List<String> claims = conf.has("claims_to_verify") ? Json.strings(conf, "claims_to_verify") : List.of("exp", "nbf");
     return new Config(
         Json.text(conf, "header", "authorization"),
@@ -130,11 +127,11 @@ public final class JwtAuthPlugin implements AuthPlugin<JwtAuthPlugin.Config, Jwt
         claims.contains("nbf"),
         Json.bool(conf, "store_in_ctx", false),
         Json.text(conf, "anonymous_consumer", null),
-        KeyAuthPlugin.unauthorized(challenge, "Missing JWT token in request"),
-        KeyAuthPlugin.unauthorized(challenge, "JWT token invalid"),
-        KeyAuthPlugin.unauthorized(challenge, "missing user key in JWT token"),
-        KeyAuthPlugin.unauthorized(challenge, "Invalid user key in JWT token"),
-        KeyAuthPlugin.unauthorized(challenge, "failed to verify jwt"));
+        AuthResult.unauthorized(challenge, "Missing JWT token in request"),
+        AuthResult.unauthorized(challenge, "JWT token invalid"),
+        AuthResult.unauthorized(challenge, "missing user key in JWT token"),
+        AuthResult.unauthorized(challenge, "Invalid user key in JWT token"),
+        AuthResult.unauthorized(challenge, "failed to verify jwt"));
   }
 
   @Override

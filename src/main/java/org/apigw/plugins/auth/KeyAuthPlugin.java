@@ -59,22 +59,14 @@ public final class KeyAuthPlugin implements AuthPlugin<KeyAuthPlugin.Config, Key
 
   @Override
   public Config decode(JsonNode conf) {
-    Map<String, String> challenge =
-        Map.of(
-            "Content-Type", "application/json",
-            "WWW-Authenticate", "apikey realm=\"" + Json.text(conf, "realm", "key") + "\"");
+    Map<String, String> challenge = AuthResult.challenge("apikey", Json.text(conf, "realm", "key"));
     return new Config(
         Json.text(conf, "header", "apikey"),
         Json.text(conf, "query", "apikey"),
         Json.bool(conf, "hide_credentials", false),
         Json.text(conf, "anonymous_consumer", null),
-        unauthorized(challenge, "Missing API key in request"),
-        unauthorized(challenge, "Invalid API key in request"));
-  }
-
-  static PhaseResult.Respond unauthorized(Map<String, String> headers, String message) {
-    PhaseResult.Respond body = PhaseResult.message(401, "message", message);
-    return new PhaseResult.Respond(401, headers, body.body());
+        AuthResult.unauthorized(challenge, "Missing API key in request"),
+        AuthResult.unauthorized(challenge, "Invalid API key in request"));
   }
 
   @Override
