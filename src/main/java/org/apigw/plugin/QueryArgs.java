@@ -48,11 +48,12 @@ public final class QueryArgs {
     return kept.length() == 0 ? null : kept.toString();
   }
 
-  private static String decode(String s) {
+  /** URL-decodes one name or value; a malformed escape is kept as written rather than refused. */
+  public static String decode(String s) {
     try {
       return URLDecoder.decode(s, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      return s; // a stray % is kept as written
+      return s;
     }
   }
 }

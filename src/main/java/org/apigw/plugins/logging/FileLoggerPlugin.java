@@ -63,7 +63,7 @@ public final class FileLoggerPlugin implements Plugin<FileLoggerPlugin.Config> {
 
   @Override
   public String metadataSchemaResource() {
-    return "plugins/file-logger.metadata.json";
+    return LogEntries.METADATA_SCHEMA;
   }
 
   /** {@code plugin_metadata/file-logger}: the {@code log_format} for confs without their own. */

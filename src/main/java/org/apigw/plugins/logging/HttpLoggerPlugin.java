@@ -70,7 +70,7 @@ public final class HttpLoggerPlugin implements Plugin<HttpLoggerPlugin.Config> {
 
   @Override
   public String metadataSchemaResource() {
-    return "plugins/http-logger.metadata.json";
+    return LogEntries.METADATA_SCHEMA;
   }
 
   /** {@code plugin_metadata/http-logger}: the {@code log_format} for confs without their own. */

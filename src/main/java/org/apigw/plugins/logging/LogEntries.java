@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.net.InetAddress;
-import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import org.apigw.plugin.Json;
 import org.apigw.plugin.PluginContext;
+import org.apigw.plugin.QueryArgs;
 import org.apigw.plugin.ServedRequest;
 
 /**
@@ -29,6 +29,9 @@ import org.apigw.plugin.ServedRequest;
  * }</pre>
  */
 public final class LogEntries {
+
+  /** The loggers' metadata schema ({@code log_format}). */
+  static final String METADATA_SCHEMA = "plugins/log-format.metadata.json";
 
   /** Per-request attribute holding the response body collected by a logger's body_filter. */
   static final String RESPONSE_BODY_ATTR = "logging.response-body";
@@ -94,7 +97,10 @@ public final class LogEntries {
     return fullLog(ctx, options);
   }
 
-  /** A logger's {@code plugin_metadata}: the node-wide {@code log_format}, null when unset. */
+  /**
+   * A logger's {@code plugin_metadata}: the node-wide {@code log_format}, null when unset. Both
+   * loggers take the same metadata, checked by {@link #METADATA_SCHEMA}.
+   */
   public record Metadata(LogFormat logFormat) {
     public static Metadata decode(JsonNode conf) {
       return new Metadata(LogFormat.compile(conf.get("log_format")));
@@ -190,11 +196,11 @@ public final class LogEntries {
         continue;
       }
       int eq = pair.indexOf('=');
-      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String name = QueryArgs.decode(eq < 0 ? pair : pair.substring(0, eq));
       if (name.isEmpty()) {
         continue;
       }
-      var value = eq < 0 ? JsonNodeFactory.instance.booleanNode(true) : JsonNodeFactory.instance.textNode(decode(pair.substring(eq + 1)));
+      var value = eq < 0 ? JsonNodeFactory.instance.booleanNode(true) : JsonNodeFactory.instance.textNode(QueryArgs.decode(pair.substring(eq + 1)));
       var existing = out.get(name);
       if (existing == null) {
         out.set(name, value);
@@ -207,14 +213,6 @@ public final class LogEntries {
       }
     }
     return out;
-  }
-
-  private static String decode(String s) {
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return s; // a malformed escape is logged as sent
-    }
   }
 
   private static void putIfPresent(ObjectNode entry, String field, String value) {
