@@ -2,6 +2,7 @@ package org.apigw.plugin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
@@ -15,6 +16,19 @@ public final class Json {
   public static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   private Json() {}
+
+  /**
+   * {@code node} without {@code field}: the node itself when it has none, else a copy (the
+   * parsed tree is shared and never modified), e.g. a plugin conf without its {@code _meta}.
+   */
+  public static JsonNode without(JsonNode node, String field) {
+    if (node == null || !node.has(field)) {
+      return node;
+    }
+    ObjectNode copy = ((ObjectNode) node).deepCopy();
+    copy.remove(field);
+    return copy;
+  }
 
   public static String quote(String text) {
     try {

@@ -229,15 +229,10 @@ public final class Plugins implements PluginCatalog {
       return;
     }
     JsonNode meta = raw.get("_meta");
-    JsonNode conf = raw;
-    if (meta != null) {
-      if (meta.path("disable").asBoolean(false)) {
-        return;
-      }
-      ObjectNode copy = ((ObjectNode) raw).deepCopy();
-      copy.remove("_meta");
-      conf = copy;
+    if (meta != null && meta.path("disable").asBoolean(false)) {
+      return;
     }
+    JsonNode conf = Json.without(raw, "_meta");
     Object typed;
     Expr filter = null;
     try {

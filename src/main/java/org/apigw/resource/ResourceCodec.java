@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apigw.expr.Expr;
 import org.apigw.expr.ExprException;
+import org.apigw.plugin.Json;
 import org.apigw.plugin.PluginCatalog;
 
 /**
@@ -133,9 +134,7 @@ public final class ResourceCodec {
         if (credential) {
           return Optional.of("only supports auth type plugins in consumer credential");
         }
-        ObjectNode one = mapper.createObjectNode();
-        one.set(name, entry.getValue());
-        Optional<String> error = checkPlugins(one, prefix);
+        Optional<String> error = checkPlugin(name, entry.getValue(), prefix);
         if (error.isPresent()) {
           return error;
         }
@@ -144,13 +143,7 @@ public final class ResourceCodec {
       if (!entry.getValue().isObject()) {
         return Optional.of(prefix + "invalid plugin conf " + entry.getValue() + " for plugin [" + name + "]");
       }
-      JsonNode conf = entry.getValue();
-      if (conf.has("_meta")) {
-        ObjectNode copy = ((ObjectNode) conf).deepCopy();
-        copy.remove("_meta");
-        conf = copy;
-      }
-      Optional<String> error = plugins.checkConsumer(name, conf);
+      Optional<String> error = plugins.checkConsumer(name, Json.without(entry.getValue(), "_meta"));
       if (error.isPresent()) {
         return Optional.of(prefix + "failed to check the configuration of plugin " + name + " err: " + error.get());
       }
@@ -164,9 +157,7 @@ public final class ResourceCodec {
     if (!plugins.isEnabled(name)) {
       return Optional.of("invalid plugin name");
     }
-    ObjectNode conf = ((ObjectNode) body).deepCopy();
-    conf.remove("id");
-    Optional<String> error = plugins.checkMetadata(name, conf);
+    Optional<String> error = plugins.checkMetadata(name, Json.without(body, "id"));
     return error.map(e -> "invalid configuration: " + e);
   }
 
@@ -393,49 +384,49 @@ public final class ResourceCodec {
     Iterator<Map.Entry<String, JsonNode>> it = confs.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> entry = it.next();
-      String name = entry.getKey();
-      JsonNode conf = entry.getValue();
-      if (!conf.isObject()) {
-        return Optional.of(
-            prefix + "invalid plugin conf " + conf + " for plugin [" + name + "]");
-      }
-      if (!plugins.isEnabled(name)) {
-        return Optional.of(prefix + "unknown plugin [" + name + "]");
-      }
-      String failed = prefix + "failed to check the configuration of plugin " + name + " err: ";
-      JsonNode meta = conf.get("_meta");
-      JsonNode pluginConf = conf;
-      if (meta != null) {
-        Optional<String> metaError = schemas.validatePluginMeta(meta);
-        if (metaError.isPresent()) {
-          return Optional.of(failed + "property \"_meta\" validation failed: " + metaError.get());
-        }
-        if (meta.has("pre_function")) {
-          return Optional.of(failed + "_meta.pre_function is not supported by this gateway");
-        }
-        if (meta.has("filter")) {
-          try {
-            Expr.compile(meta.get("filter"));
-          } catch (ExprException | RuntimeException e) {
-            return Optional.of(
-                failed + "failed to validate the '_meta.filter' expression: " + e.getMessage());
-          }
-        }
-        ObjectNode withoutMeta = ((ObjectNode) conf).deepCopy();
-        withoutMeta.remove("_meta");
-        pluginConf = withoutMeta;
-      }
-      Optional<String> error;
-      try {
-        error = plugins.check(name, pluginConf);
-      } catch (RuntimeException e) {
-        error = Optional.of(String.valueOf(e.getMessage()));
-      }
+      Optional<String> error = checkPlugin(entry.getKey(), entry.getValue(), prefix);
       if (error.isPresent()) {
-        return Optional.of(failed + error.get());
+        return error;
       }
     }
     return Optional.empty();
+  }
+
+  /** One plugin conf of {@link #checkPlugins}: empty when valid, else the message with {@code prefix}. */
+  private Optional<String> checkPlugin(String name, JsonNode conf, String prefix) {
+    if (!conf.isObject()) {
+      return Optional.of(
+          prefix + "invalid plugin conf " + conf + " for plugin [" + name + "]");
+    }
+    if (!plugins.isEnabled(name)) {
+      return Optional.of(prefix + "unknown plugin [" + name + "]");
+    }
+    String failed = prefix + "failed to check the configuration of plugin " + name + " err: ";
+    JsonNode meta = conf.get("_meta");
+    if (meta != null) {
+      Optional<String> metaError = schemas.validatePluginMeta(meta);
+      if (metaError.isPresent()) {
+        return Optional.of(failed + "property \"_meta\" validation failed: " + metaError.get());
+      }
+      if (meta.has("pre_function")) {
+        return Optional.of(failed + "_meta.pre_function is not supported by this gateway");
+      }
+      if (meta.has("filter")) {
+        try {
+          Expr.compile(meta.get("filter"));
+        } catch (ExprException | RuntimeException e) {
+          return Optional.of(
+              failed + "failed to validate the '_meta.filter' expression: " + e.getMessage());
+        }
+      }
+    }
+    Optional<String> error;
+    try {
+      error = plugins.check(name, Json.without(conf, "_meta"));
+    } catch (RuntimeException e) {
+      error = Optional.of(String.valueOf(e.getMessage()));
+    }
+    return error.map(e -> failed + e);
   }
 
   private record Compiled(Expr expr, Optional<String> error) {}
@@ -520,7 +511,7 @@ public final class ResourceCodec {
           case GLOBAL_RULES -> new GlobalRule(id, pluginMap(value));
           case CONSUMER_GROUPS -> new ConsumerGroup(id, text(value, "name", null), pluginMap(value));
           case CREDENTIALS -> new ConsumerCredential(id.substring(0, id.indexOf('/')), keyId, pluginMap(value));
-          case PLUGIN_METADATA -> new PluginMetadata(id, withoutId(value));
+          case PLUGIN_METADATA -> new PluginMetadata(id, Json.without(value, "id"));
         };
     return new Decoded.Accepted(resource);
   }
@@ -627,12 +618,6 @@ public final class ResourceCodec {
         idText(v.get("group_id")),
         pluginMap(v),
         labels(v));
-  }
-
-  private static JsonNode withoutId(JsonNode v) {
-    ObjectNode conf = ((ObjectNode) v).deepCopy();
-    conf.remove("id");
-    return conf;
   }
 
   private static Timeout toTimeout(JsonNode t) {

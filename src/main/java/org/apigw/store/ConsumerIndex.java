@@ -1,7 +1,6 @@
 package org.apigw.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import org.apigw.plugin.AuthPlugin;
 import org.apigw.plugin.Credential;
+import org.apigw.plugin.Json;
 import org.apigw.plugin.PluginChain;
 import org.apigw.plugin.Plugins;
 import org.apigw.resource.Consumer;
@@ -122,12 +122,7 @@ public final class ConsumerIndex {
       JsonNode raw) {
     AuthPlugin<Object, Object> auth = plugins.auth(name);
     String where = credentialId == null ? "consumer " + consumer.username() : "credential " + credentialId + " of consumer " + consumer.username();
-    JsonNode conf = raw;
-    if (raw.has("_meta")) {
-      ObjectNode copy = ((ObjectNode) raw).deepCopy();
-      copy.remove("_meta");
-      conf = copy;
-    }
+    JsonNode conf = Json.without(raw, "_meta");
     JsonNode value = conf.get(auth.credentialField());
     if (value == null || !value.isTextual()) {
       log.warn("{}: {} conf has no {}; ignored", where, name, auth.credentialField());
