@@ -458,6 +458,12 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void dataEncryption_keyOfTheWrongLength_isAnErrorNamingIt() throws Exception {
+    String e = error("apisix:\n  data_encryption:\n    keyring:\n      - qeddd145sfvddff3\n      - short\n");
+    assertTrue(e.contains("apisix->data_encryption->keyring[1]: must be 16 or 32 characters long (an AES key), got 5"), e);
+  }
+
+  @Test
   void fallbackCp_badValues_areErrorsNamingThePath() throws Exception {
     String e = error(FALLBACK.replace("      secret_key: sk\n", "") + "      endpoint: s3.local\n"
         + "    cron_spec: '@every 1q'\n");
