@@ -50,9 +50,6 @@ public interface PluginContext extends VarResolver {
 
   void removeHeader(String name);
 
-  /** The request headers as plugins left them, in order; a name may repeat. */
-  Iterable<java.util.Map.Entry<String, String>> headers();
-
   /**
    * Asks for a copy of the request body as it streams upstream. Call from rewrite, access or
    * before_proxy, before the first upstream attempt; the tap's {@code abort} runs if the body
@@ -124,7 +121,10 @@ public interface PluginContext extends VarResolver {
 
   // ---- log phase (loggers, metrics) -----------------------------------------------------------
 
-  /** The request headers as plugins left them (what went upstream, before X-Forwarded-*). */
+  /**
+   * The request headers as plugins left them, in order, a name possibly repeated (what goes
+   * upstream, before X-Forwarded-*).
+   */
   MultiMap requestHeaders();
 
   /** The response headers being sent (header_filter and later). */

@@ -154,7 +154,7 @@ public final class ProxyMirrorPlugin implements Plugin<ProxyMirrorPlugin.Config>
     }
     ctx.attr(STARTED, Boolean.TRUE);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    for (Map.Entry<String, String> h : ctx.headers()) {
+    for (Map.Entry<String, String> h : ctx.requestHeaders()) {
       if (!NOT_COPIED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
         headers.add(h.getKey(), h.getValue());
       }

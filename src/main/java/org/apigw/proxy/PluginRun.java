@@ -476,11 +476,6 @@ final class PluginRun implements PluginContext {
   }
 
   @Override
-  public Iterable<Map.Entry<String, String>> headers() {
-    return view.headers();
-  }
-
-  @Override
   public void tapRequestBody(RequestBodyTap tap) {
     if (taps == null) {
       taps = new BodyTaps();

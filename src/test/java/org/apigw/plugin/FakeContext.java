@@ -98,7 +98,6 @@ public final class FakeContext implements PluginContext {
   @Override public void setHeader(String name, String value) { headers.set(name, value); }
   @Override public void addHeader(String name, String value) { headers.add(name, value); }
   @Override public void removeHeader(String name) { headers.remove(name); }
-  @Override public Iterable<Map.Entry<String, String>> headers() { return headers; }
 
   @Override
   public void tapRequestBody(RequestBodyTap tap) {
