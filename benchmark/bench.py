@@ -805,15 +805,18 @@ class Bench:
         self.gw.put("/routes/hello", {"uri": "/hello", "upstream_id": "1"})
         wait_until("GET /hello served", 10, lambda: get_once(self.gw.port, "/hello")[0] == 200)
         self.check_served("/hello")
-        self.compare("(a) 1 route, no plugins")
-        self.chain_cost()
+        if self.want("a"):
+            self.compare("(a) 1 route, no plugins")
+        if self.want("g"):
+            self.chain_cost()
 
         # (d) at 10 routes: /hello, 8 others, the changing one
         for i in range(8):
             self.gw.put(f"/routes/f{i}", {"uri": f"/filler/{i}", "upstream_id": "1"})
         self.gw.put("/routes/chg", {"uri": "/chg/start", "upstream_id": "1"})
         self.gw.wait_routes(10, 30)
-        self.change_latency("10", 10)
+        if self.want("d"):
+            self.change_latency("10", 10)
 
         # 10k-route mix written to etcd with the gateway stopped; (e) cold start from etcd
         big = a.routes
@@ -833,13 +836,16 @@ class Bench:
             self.check_served(p, h)
 
         # (b) the mix, wrk cycling through one route of each kind
-        self.compare(f"(b) {big // 1000}k routes", targets=tgt)
+        if self.want("b"):
+            self.compare(f"(b) {big // 1000}k routes", targets=tgt)
 
         # (c) (b) + key-auth, limit-count, prometheus
-        self.plugins_scenario(big)
+        if self.want("c"):
+            self.plugins_scenario(big)
 
         # (d) at 10k
-        self.change_latency(f"{big // 1000}k", total_big)
+        if self.want("d"):
+            self.change_latency(f"{big // 1000}k", total_big)
 
         # (e) from the snapshot: etcd stopped
         self.gw.stop()
@@ -853,7 +859,7 @@ class Bench:
         self.etcd.start()
 
         # 100k
-        if a.huge > 0:
+        if a.huge > 0 and (self.want("d") or self.want("f")):
             huge = a.huge
             total_huge = huge + 10
             log(f"writing {huge - big} more routes to etcd ({huge} in the mix)")
@@ -871,6 +877,10 @@ class Bench:
             self.gw.fresh = False
             self.change_latency(f"{huge // 1000}k", total_huge)
         self.gw.stop()
+
+    def want(self, scenario: str) -> bool:
+        """--only: the scenarios to measure; the set-up the later ones need always runs."""
+        return not self.args.only or scenario in self.args.only
 
     def plugins_scenario(self, big: int) -> None:
         name = f"(c) {big // 1000}k routes + key-auth, limit-count, prometheus"
@@ -1251,11 +1261,13 @@ def main() -> int:
     p.add_argument("--change-conns", type=int, default=16, help="connections of (a)'s load during (d)")
     p.add_argument("--change-budget", type=int, default=240, help="seconds at most per (d) run")
     p.add_argument("--router", default="radixtree_uri_with_parameter", help="apisix.router.http of the gateway")
+    p.add_argument("--only", default="", help="comma-separated scenarios to measure (a,b,c,d,g; e and f always run)")
     p.add_argument("--no-pin", action="store_true", help="do not pin processes to CPUs")
     p.add_argument("--no-jmh", action="store_true")
     p.add_argument("--jmh-quick", action="store_true", help="short JMH iterations (smoke test)")
     args = p.parse_args()
     args.conns = [int(c) for c in args.conns.split(",")]
+    args.only = {s.strip() for s in args.only.split(",") if s.strip()}
 
     b = Bench(args)
 
