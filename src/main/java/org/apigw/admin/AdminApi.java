@@ -501,10 +501,12 @@ public final class AdminApi {
     checkKeyId(type, id);
     String key = key(type, id);
     String owner = type == ResourceType.CONSUMERS ? id : null;
+    // the value being replaced is read while the references are checked: one round trip fewer
+    Future<KeyValue> previous = etcd.get(ctx, key);
     return checkReferences(ctx, type, value)
         .compose(v -> owner == null ? Future.succeededFuture() : refuseDuplicateCredentials(ctx, owner, value))
         .compose(v -> lease(ctx, ttl))
-        .compose(lease -> putKeepingCreateTime(ctx, key, stored(type, value), lease, CAS_ATTEMPTS))
+        .compose(lease -> putKeepingCreateTime(ctx, key, stored(type, value), lease, CAS_ATTEMPTS, previous))
         .map(created -> new Reply(created ? 201 : 200, written(key, value)));
   }
 
@@ -567,7 +569,7 @@ public final class AdminApi {
     return requireConsumer(ctx, username)
         .compose(v -> refuseDuplicateCredentials(ctx, username, value))
         .compose(v -> lease(ctx, ttl))
-        .compose(lease -> putKeepingCreateTime(ctx, key, stored(ResourceType.CREDENTIALS, value), lease, CAS_ATTEMPTS))
+        .compose(lease -> putKeepingCreateTime(ctx, key, stored(ResourceType.CREDENTIALS, value), lease, CAS_ATTEMPTS, etcd.get(ctx, key)))
         .map(created -> new Reply(created ? 201 : 200, written(key, value)));
   }
 
@@ -638,10 +640,12 @@ public final class AdminApi {
    * Writes {@code value}, first copying {@code create_time} from the value it replaces, with a
    * compare-and-swap so that a write racing between our read and our put is detected and the
    * read is redone. Resolves to true when the key was created.
+   *
+   * @param previous the read of {@code key} this attempt starts from
    */
   private Future<Boolean> putKeepingCreateTime(
-      Context ctx, String key, ObjectNode value, long lease, int attempts) {
-    return etcd.get(ctx, key)
+      Context ctx, String key, ObjectNode value, long lease, int attempts, Future<KeyValue> previous) {
+    return previous
         .compose(
             prev -> {
               if (prev != null) {
@@ -660,7 +664,7 @@ public final class AdminApi {
                         if (attempts <= 1) {
                           return Future.failedFuture(conflict());
                         }
-                        return putKeepingCreateTime(ctx, key, value, lease, attempts - 1);
+                        return putKeepingCreateTime(ctx, key, value, lease, attempts - 1, etcd.get(ctx, key));
                       });
             });
   }
@@ -867,20 +871,29 @@ public final class AdminApi {
 
   /** {@code upstream_id}, {@code service_id} and {@code plugin_config_id} must name stored objects. */
   private Future<Void> checkReferences(Context ctx, ResourceType type, ObjectNode value) {
-    Future<Void> chain = Future.succeededFuture();
+    List<Future<Void>> checks = new ArrayList<>(3);
     if (type == ResourceType.ROUTES || type == ResourceType.SERVICES) {
-      chain = chain.compose(v -> requireExisting(ctx, value, "upstream_id", ResourceType.UPSTREAMS));
+      checks.add(requireExisting(ctx, value, "upstream_id", ResourceType.UPSTREAMS));
     }
     if (type == ResourceType.CONSUMERS) {
-      chain = chain.compose(v -> requireExisting(ctx, value, "group_id", ResourceType.CONSUMER_GROUPS));
+      checks.add(requireExisting(ctx, value, "group_id", ResourceType.CONSUMER_GROUPS));
     }
     if (type == ResourceType.ROUTES) {
-      chain =
-          chain
-              .compose(v -> requireExisting(ctx, value, "service_id", ResourceType.SERVICES))
-              .compose(v -> requireExisting(ctx, value, "plugin_config_id", ResourceType.PLUGIN_CONFIGS));
+      checks.add(requireExisting(ctx, value, "service_id", ResourceType.SERVICES));
+      checks.add(requireExisting(ctx, value, "plugin_config_id", ResourceType.PLUGIN_CONFIGS));
     }
-    return chain;
+    // The lookups run at once (one etcd round trip, not three); when several fail, the error is
+    // the first in the order above, whichever answered first.
+    return Future.join(checks)
+        .transform(
+            done -> {
+              for (Future<Void> check : checks) {
+                if (check.failed()) {
+                  return Future.failedFuture(check.cause());
+                }
+              }
+              return Future.succeededFuture();
+            });
   }
 
   private Future<Void> requireExisting(Context ctx, ObjectNode value, String field, ResourceType target) {

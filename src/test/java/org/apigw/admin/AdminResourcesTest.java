@@ -516,6 +516,23 @@ class AdminResourcesTest {
   }
 
   @Test
+  void severalMissingReferences_nameTheUpstreamFirst_thoughTheyAreLookedUpTogether() {
+    for (int i = 0; i < 5; i++) {
+      Resp r =
+          http.put(
+              "/apisix/admin/routes/1",
+              "{\"uri\":\"/a\",\"upstream_id\":\"u-missing\",\"service_id\":\"s-missing\",\"plugin_config_id\":\"pc\"}");
+
+      assertEquals(400, r.status());
+      assertEquals("failed to fetch upstream info by upstream id [u-missing], response code: 404", r.errorMsg());
+    }
+    Resp service =
+        http.put("/apisix/admin/routes/1", "{\"uri\":\"/a\",\"service_id\":\"s-missing\",\"plugin_config_id\":\"pc\"}");
+    assertEquals("failed to fetch service info by service id [s-missing], response code: 404", service.errorMsg());
+    assertNull(raw(etcd, "/apisix/routes/1"));
+  }
+
+  @Test
   void unknownPlugin_isRefusedByValidation() {
     Resp r = http.put("/apisix/admin/routes/1", "{\"uri\":\"/a\",\"plugins\":{\"no-such\":{}}}");
 
