@@ -353,6 +353,7 @@ class Gateway:
         self.port = free_port()
         self.admin_port = free_port()
         self.control_port = free_port()
+        self.metrics_port = free_port()  # not APISIX's 9091: another gateway may be running here
         self.pid: int | None = None
         self.fresh = True  # started and not yet warmed up
         self.admin = Http(self.admin_port)
@@ -367,6 +368,7 @@ class Gateway:
                 "router": {"http": self.router},
             },
             "nginx_config": {"error_log_level": "info"},
+            "plugin_attr": {"prometheus": {"export_addr": {"ip": "127.0.0.1", "port": self.metrics_port}}},
             "deployment": {
                 "admin": {
                     "admin_listen": {"ip": "127.0.0.1", "port": self.admin_port},

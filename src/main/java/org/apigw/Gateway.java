@@ -222,7 +222,7 @@ public final class Gateway implements AutoCloseable {
                 snapshotWriter.submitLazily(() -> snapshotOf(published));
               }
             });
-    etcd = EtcdClients.create(etcdConfig);
+    etcd = EtcdClients.createOnEventLoop(etcdConfig, vertx);
     if (proxyRole) {
       // Loaded before etcd is read, the snapshot is the last-good baseline: a key whose value in
       // etcd is now bad keeps serving its snapshot value across this restart (F10).
@@ -456,7 +456,7 @@ public final class Gateway implements AutoCloseable {
       snapshotWriter.close(); // flushes the latest applied revision
     }
     if (etcd != null) {
-      etcd.close();
+      etcd.close(); // last: it closes Vert.x too (createOnEventLoop)
     }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
