@@ -353,6 +353,7 @@ class Gateway:
         self.port = free_port()
         self.admin_port = free_port()
         self.control_port = free_port()
+        self.metrics_port = free_port()  # the exporter's default 9091 may belong to another gateway
         self.pid: int | None = None
         self.fresh = True  # started and not yet warmed up
         self.admin = Http(self.admin_port)
@@ -367,6 +368,7 @@ class Gateway:
                 "router": {"http": self.router},
             },
             "nginx_config": {"error_log_level": "info"},
+            "plugin_attr": {"prometheus": {"export_addr": {"ip": "127.0.0.1", "port": self.metrics_port}}},
             "deployment": {
                 "admin": {
                     "admin_listen": {"ip": "127.0.0.1", "port": self.admin_port},
@@ -1112,7 +1114,7 @@ def report(b: Bench, out_dir: Path, stamp: str) -> Path:
     for key, label in (("e_etcd_timeline", "from etcd"), ("e_snapshot_timeline", "from the snapshot"),
                        ("e_etcd_huge_timeline", f"from etcd, {b.config.get('f_routes_huge', 0):,} routes")):
         if b.config.get(key):
-            L.append(f"Cold start {label}, gateway log since `bin/apisix start` (two JVMs: the CLI, then the node):")
+            L.append(f"Cold start {label}, gateway log since `bin/apisix start` (bin/apisix starts the node JVM itself):")
             L.append("")
             L.append("```")
             L.extend(b.config[key])
