@@ -1125,7 +1125,7 @@ def report(b: Bench, out_dir: Path, stamp: str) -> Path:
     for key, label in (("e_etcd_timeline", "from etcd"), ("e_snapshot_timeline", "from the snapshot"),
                        ("e_etcd_huge_timeline", f"from etcd, {b.config.get('f_routes_huge', 0):,} routes")):
         if b.config.get(key):
-            L.append(f"Cold start {label}, gateway log since `bin/apisix start` (two JVMs: the CLI, then the node):")
+            L.append(f"Cold start {label}, gateway log since `bin/apisix start` (bin/apisix starts the node JVM itself):")
             L.append("")
             L.append("```")
             L.extend(b.config[key])

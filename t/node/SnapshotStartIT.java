@@ -103,6 +103,80 @@ class SnapshotStartIT {
     Converge.routes(gw, ETCD.etcd(), Duration.ofSeconds(10));
   }
 
+  /**
+   * A node that starts while nothing listens on etcd's port serves its snapshot at once instead of
+   * waiting out startup_timeout (60 s here), and follows etcd once it is back.
+   */
+  @Test
+  void etcdRefusingAtStart_servesTheSnapshot_withoutWaitingOutStartupTimeout() {
+    ETCD.etcd().restart(); // whatever the other tests left
+    try (GatewayProcess node = withSnapshotOf("/refused", "/apisix-refused", 60)) {
+      ETCD.etcd().kill9();
+      long t0 = System.nanoTime();
+      node.start();
+      long startMs = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println("[SnapshotStartIT] start with etcd refusing (startup_timeout 60 s) took " + startMs + " ms");
+      assertTrue(startMs < 30_000, "served the snapshot without waiting out startup_timeout: " + startMs + " ms");
+      assertEquals("snapshot", node.configState().path("source").asText());
+      node.awaitServedBy("/refused", "u1", Duration.ofSeconds(5));
+      assertTrue(node.log().contains("refused the connection on every endpoint"), "the log says why");
+
+      ETCD.etcd().restart();
+      String changed = route("/refused", u2).replace("{\"uri\"", "{\"id\":\"refused\",\"uri\"");
+      ETCD.etcd().etcdctl("put", "/apisix-refused/routes/refused", changed);
+      node.awaitServedBy("/refused", "u2", Duration.ofSeconds(30));
+      assertEquals("etcd", node.configState().path("source").asText());
+    } finally {
+      ETCD.etcd().restart();
+    }
+  }
+
+  /**
+   * An etcd that accepts connections but does not answer (frozen with SIGSTOP: the kernel still
+   * completes handshakes) may be slow rather than down: the node waits the whole startup_timeout
+   * for it before falling back to the snapshot.
+   */
+  @Test
+  void etcdFrozenAtStart_waitsStartupTimeout_thenServesTheSnapshot() {
+    ETCD.etcd().restart(); // whatever the other tests left
+    try (GatewayProcess node = withSnapshotOf("/frozen", "/apisix-frozen", 4)) {
+      ETCD.etcd().pause();
+      long t0 = System.nanoTime();
+      try {
+        node.start();
+      } finally {
+        ETCD.etcd().resume();
+      }
+      long startMs = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println("[SnapshotStartIT] start with etcd frozen (startup_timeout 4 s) took " + startMs + " ms");
+      assertTrue(startMs >= 4_000, "waited startup_timeout for a silent etcd: " + startMs + " ms");
+      assertTrue(node.log().contains("did not answer within startup_timeout"), "the log says why");
+      node.awaitServedBy("/frozen", "u1", Duration.ofSeconds(5));
+    } finally {
+      ETCD.etcd().restart();
+    }
+  }
+
+  /**
+   * A stopped node with {@code uri} routed to u1 in its snapshot; under its own etcd prefix, so
+   * the other tests' route counts do not see it.
+   */
+  private static GatewayProcess withSnapshotOf(String uri, String etcdPrefix, int startupTimeout) {
+    GatewayProcess node =
+        GatewayProcess.builder().etcd(ETCD.etcd().endpoint()).etcdPrefix(etcdPrefix)
+            .set("deployment.etcd.startup_timeout", startupTimeout).build().start();
+    node.put("/routes" + uri, route(uri, u1));
+    node.awaitServedBy(uri, "u1", Duration.ofSeconds(10));
+    long revision = ETCD.etcd().revision();
+    Deadline.untilPasses(Duration.ofSeconds(10), () -> {
+      JsonNode s = node.configState();
+      assertTrue(s.path("snapshot").path("last_written_revision").asLong() >= revision, "snapshot written: " + s);
+      return s;
+    });
+    node.stop();
+    return node;
+  }
+
   @Test
   void etcdDownAtStart_withoutASnapshot_refusesToStart_naming_etcd() {
     ETCD.etcd().restart(); // whatever the other test left

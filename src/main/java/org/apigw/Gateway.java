@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import org.apigw.admin.AdminApi;
 import org.apigw.config.GatewayConfig;
 import org.apigw.control.ControlApi;
+import org.apigw.etcd.EndpointProbe;
 import org.apigw.etcd.EtcdClients;
 import org.apigw.etcd.EtcdConfigSync;
 import org.apigw.etcd.PrefixReader;
@@ -57,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * according to {@code deployment.role}, and owns their lifecycle.
  *
  * <p>Start-up order in etcd mode: read etcd within {@code startup_timeout}; failing that, load
- * the local snapshot and serve it while etcd keeps being retried; failing that, the control
+ * the local snapshot and serve it while etcd keeps being retried (at once, without waiting out
+ * {@code startup_timeout}, when every etcd endpoint refuses connections); failing that, the control
  * plane's copy in object storage ({@code deployment.fallback_cp}), likewise; failing that too,
  * refuse to start, saying why each source failed. In standalone mode ({@code config_provider:
  * yaml}) the config comes from {@code apisix.yaml} beside the config file and no etcd client
@@ -68,6 +70,9 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+  /** Connect timeout of the start-up probe that tells a down etcd (refused) from a slow one. */
+  private static final int DOWN_PROBE_CONNECT_MILLIS = 500;
 
   /** Version reported in the Server header, the CLI and the Control API. */
   public static final String VERSION = versionOf();
@@ -242,6 +247,12 @@ public final class Gateway implements AutoCloseable {
   /**
    * Waits for etcd's first full read; on timeout serves the snapshot already loaded, or else the
    * copy in object storage; with neither, refuses to start naming why each source failed.
+   *
+   * <p>With a snapshot loaded and every etcd endpoint refusing connections outright, the snapshot
+   * is served at once: nothing listens there, so waiting out {@code startup_timeout} would only
+   * delay serving, and the sync re-reads etcd as soon as it accepts connections again (within a
+   * probe interval). An etcd that is slow or silent (connect timeouts, no answer) still gets the
+   * whole {@code startup_timeout}, so a node started beside a loaded etcd serves fresh config.
    */
   private void awaitConfig(
       GatewayConfig.Etcd etcdConfig,
@@ -249,21 +260,29 @@ public final class Gateway implements AutoCloseable {
       GatewayConfig.FallbackCp fallbackCp,
       SnapshotFile.Loaded snapshot)
       throws StartupException {
-    try {
-      sync.firstSync().get(etcdConfig.startupTimeout(), TimeUnit.SECONDS);
-      return;
-    } catch (TimeoutException e) {
-      // fall through to the snapshot
-    } catch (ExecutionException e) {
-      throw new StartupException("reading config from etcd failed: " + e.getCause().getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StartupException("interrupted while waiting for etcd");
+    boolean etcdDown =
+        snapshot != null
+            && new EndpointProbe(EtcdClients.addresses(etcdConfig), DOWN_PROBE_CONNECT_MILLIS).probe()
+                == EndpointProbe.Reachability.ALL_REFUSED;
+    if (!etcdDown) {
+      try {
+        sync.firstSync().get(etcdConfig.startupTimeout(), TimeUnit.SECONDS);
+        return;
+      } catch (TimeoutException e) {
+        // fall through to the snapshot
+      } catch (ExecutionException e) {
+        throw new StartupException("reading config from etcd failed: " + e.getCause().getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StartupException("interrupted while waiting for etcd");
+      }
     }
     String etcdError = sync.status().lastError();
     String why =
-        "etcd " + etcdConfig.hosts() + " did not answer within startup_timeout ("
-            + etcdConfig.startupTimeout() + " s)" + (etcdError.isEmpty() ? "" : ": " + etcdError);
+        etcdDown
+            ? "etcd " + etcdConfig.hosts() + " refused the connection on every endpoint (not listening)"
+            : "etcd " + etcdConfig.hosts() + " did not answer within startup_timeout ("
+                + etcdConfig.startupTimeout() + " s)" + (etcdError.isEmpty() ? "" : ": " + etcdError);
     if (snapshot != null) {
       if (store.current().origin() != ConfigOrigin.SNAPSHOT) {
         return; // etcd answered just after the deadline

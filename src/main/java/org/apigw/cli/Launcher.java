@@ -56,7 +56,8 @@ final class Launcher {
       System.err.println("failed to start: cannot launch java: " + e.getMessage());
       return 1;
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(startupTimeoutSeconds + 60L);
+    long limit = startupTimeoutSeconds + StartCommand.START_SLACK.toSeconds();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(limit);
     while (System.nanoTime() < deadline) {
       if (!child.isAlive()) {
         System.err.println("failed to start (exit code " + child.exitValue() + "); from " + log + ":");
@@ -76,7 +77,7 @@ final class Launcher {
       }
     }
     child.destroyForcibly();
-    System.err.println("failed to start: not serving after " + (startupTimeoutSeconds + 60) + " s; see " + log);
+    System.err.println("failed to start: not serving after " + limit + " s; see " + log);
     System.err.print(tail(log, logOffset));
     return 1;
   }

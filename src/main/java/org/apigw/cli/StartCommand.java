@@ -22,7 +22,10 @@ import sun.misc.Signal;
 /**
  * {@code apisix start}: validates the config, then runs the node in the background and returns
  * once it serves (pid in {@code logs/apisix.pid}), or exits 1 with the reason. With
- * {@code --foreground} the node runs in this process.
+ * {@code --foreground} the node runs in this process. {@code bin/apisix} itself handles the plain
+ * {@code start [-c FILE] [-p DIR]} with the same contract, starting this command with {@code
+ * --foreground} in the background (one JVM start instead of two); the node then bounds its own
+ * start ({@link #START_SLACK} past {@code startup_timeout}).
  *
  * <p>Signals, as nginx: TERM stops at once, INT quits gracefully (requests in flight finish),
  * HUP is answered by {@code apisix reload}, which starts a new node beside this one and quits
@@ -30,6 +33,9 @@ import sun.misc.Signal;
  */
 @Command(name = "start", description = "Start the gateway (in the background unless --foreground).")
 final class StartCommand implements Callable<Integer> {
+
+  /** How much longer than {@code startup_timeout} a node may take to serve before it gives up. */
+  static final Duration START_SLACK = Duration.ofSeconds(60);
 
   /** How long a graceful quit lets requests in flight finish. */
   static final Duration QUIT_GRACE = Duration.ofSeconds(10);
@@ -90,8 +96,10 @@ final class StartCommand implements Callable<Integer> {
       System.err.println("failed to start: cannot create " + home.logs() + ": " + e.getMessage());
       return 1;
     }
-    Gateway gateway = new Gateway(config, home.prefix());
-    try {
+    Duration startLimit = Duration.ofSeconds(config.deployment().etcd().startupTimeout()).plus(START_SLACK);
+    Gateway gateway;
+    try (StartDeadline deadline = StartDeadline.arm(startLimit)) {
+      gateway = new Gateway(config, home.prefix());
       gateway.start(takeover);
     } catch (Gateway.StartupException e) {
       log.error("failed to start: {}", e.getMessage());

@@ -8,9 +8,7 @@ import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +68,7 @@ public final class EtcdConfigSync implements AutoCloseable {
   private static final long LOG_EVERY_MILLIS = 30_000;
 
   private final Supplier<Client> clients;
-  private final List<InetSocketAddress> endpoints;
+  private final EndpointProbe probe;
   private final String prefix;
   private final ByteSequence watchPrefix;
   private final ConfigSink sink;
@@ -120,7 +118,7 @@ public final class EtcdConfigSync implements AutoCloseable {
       Duration rpcTimeout,
       Duration maxBackoff) {
     this.clients = clients;
-    this.endpoints = List.copyOf(endpoints);
+    this.probe = new EndpointProbe(endpoints, PROBE_CONNECT_MILLIS);
     this.prefix = prefix;
     this.watchPrefix = ByteSequence.from(prefix + "/", StandardCharsets.UTF_8);
     this.sink = sink;
@@ -235,7 +233,7 @@ public final class EtcdConfigSync implements AutoCloseable {
     if (closed) {
       return;
     }
-    boolean reachable = anyEndpointAcceptsConnections();
+    boolean reachable = probe.probe() == EndpointProbe.Reachability.ACCEPTING;
     boolean cameBack = reachable && probedUnreachable;
     probedUnreachable |= !reachable;
     if (!cameBack && System.nanoTime() - dueNanos < 0) {
@@ -246,19 +244,6 @@ public final class EtcdConfigSync implements AutoCloseable {
     client.close();
     client = clients.get();
     readAndWatch(reason);
-  }
-
-  private boolean anyEndpointAcceptsConnections() {
-    for (InetSocketAddress endpoint : endpoints) {
-      try (Socket socket = new Socket()) {
-        // resolved per probe: a name may point elsewhere by the time etcd is back
-        socket.connect(new InetSocketAddress(endpoint.getHostString(), endpoint.getPort()), PROBE_CONNECT_MILLIS);
-        return true;
-      } catch (IOException e) {
-        // this one is down; try the next
-      }
-    }
-    return false;
   }
 
   private PrefixReader.Listing list() throws Exception {

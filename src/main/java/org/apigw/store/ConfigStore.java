@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,13 @@ import org.slf4j.LoggerFactory;
  * value keeps serving; a new key that is bad is simply absent). A batch is applied as a whole and
  * published with one volatile write, so a request never sees half of a revision.
  *
+ * <p>Values from the node's own config snapshot were validated when they were accepted, and the
+ * file is checksummed: a snapshot load decodes them without validating them again (most of the
+ * cost of a cold start). Such a value stays "unverified" until the next full read from another
+ * source: that read validates it even if its bytes did not change, and keeps it as the last good
+ * value (when the source's value is refused) only if it passes validation itself, so a snapshot
+ * written by an older, laxer build never outlives the first read from etcd.
+ *
  * <p>Threading: writers ({@link #apply}, {@link #replaceAll}) are serialised by the object's
  * monitor and run on source threads, never on event loops; readers call {@link #current()}
  * without locking.
@@ -42,6 +50,8 @@ public final class ConfigStore implements ConfigSink {
   private final Consumer<RuntimeConfig> onPublish;
   private final Map<String, Rejection> rejections = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> rejectedTotal = new ConcurrentHashMap<>();
+  /** Keys whose served value came from the snapshot without validation; guarded by this. */
+  private Set<String> unverified = Set.of();
   private volatile RuntimeConfig current;
   private volatile long confirmedAtMillis;
 
@@ -154,6 +164,8 @@ public final class ConfigStore implements ConfigSink {
           previous.origin().label(), Long.toHexString(previous.clusterId()), Long.toHexString(clusterId));
     }
     Map<String, Rejection> stillRejected = new LinkedHashMap<>();
+    boolean trusted = origin == ConfigOrigin.SNAPSHOT;
+    Set<String> nowUnverified = trusted ? new HashSet<>() : Set.of();
     for (ConfigEntry entry : entries) {
       ConfigKey.Parsed parsed = ConfigKey.parse(prefix, entry.key());
       if (parsed.skip() != ConfigKey.Skip.NONE) {
@@ -162,22 +174,29 @@ public final class ConfigStore implements ConfigSink {
       }
       ConfigKey key = parsed.key();
       StoredResource old = foreign ? null : previous.all(key.type()).get(key.id());
-      if (old != null && old.modRevision() == entry.modRevision() && Arrays.equals(old.raw(), entry.value())) {
+      boolean oldVerified = old != null && !unverified.contains(entry.key());
+      if (oldVerified && old.modRevision() == entry.modRevision() && Arrays.equals(old.raw(), entry.value())) {
         fresh.get(key.type()).put(key.id(), old); // unchanged: reuse, no decoding
         continue;
       }
-      StoredResource stored = decode(key, entry, entry.modRevision());
+      StoredResource stored = decode(key, entry, entry.modRevision(), !trusted);
       if (stored != null) {
         fresh.get(key.type()).put(key.id(), stored);
+        if (trusted) {
+          nowUnverified.add(entry.key());
+        }
       } else {
-        if (old != null) {
+        if (old != null && (oldVerified || passesValidation(old))) {
           fresh.get(key.type()).put(key.id(), old); // the last good value keeps serving
+        } else if (old != null) {
+          log.warn("{}: the config snapshot's value fails validation too; the key is not served", entry.key());
         }
         stillRejected.put(entry.key(), rejections.get(entry.key()));
       }
     }
     // rejections of keys that no longer exist are gone with them
     rejections.keySet().retainAll(stillRejected.keySet());
+    unverified = nowUnverified;
     Set<ResourceType> touched = EnumSet.noneOf(ResourceType.class);
     Map<ResourceType, SortedMap<String, StoredResource>> next = new EnumMap<>(ResourceType.class);
     int before = 0;
@@ -230,7 +249,15 @@ public final class ConfigStore implements ConfigSink {
   }
 
   private StoredResource decode(ConfigKey key, ConfigEntry entry, long revision) {
-    Decoded decoded = codec.decode(key.type(), key.id(), entry.value());
+    return decode(key, entry, revision, true);
+  }
+
+  /** @param validate false for a value read back from the snapshot (see the class comment) */
+  private StoredResource decode(ConfigKey key, ConfigEntry entry, long revision, boolean validate) {
+    Decoded decoded =
+        validate
+            ? codec.decode(key.type(), key.id(), entry.value())
+            : codec.decodeAccepted(key.type(), key.id(), entry.value());
     if (decoded instanceof Decoded.Accepted accepted) {
       rejections.remove(entry.key());
       return new StoredResource(
@@ -240,6 +267,11 @@ public final class ConfigStore implements ConfigSink {
     String reason = ((Decoded.Rejected) decoded).reason();
     reject(key.type().dir(), entry.key(), revision, reason);
     return null;
+  }
+
+  /** Whether a value taken unvalidated from the snapshot passes validation by this build. */
+  private boolean passesValidation(StoredResource stored) {
+    return codec.decode(stored.type(), stored.id(), stored.raw()) instanceof Decoded.Accepted;
   }
 
   private void skip(ConfigKey.Skip skip, ConfigEntry entry, long revision) {

@@ -154,6 +154,47 @@ class ConfigStoreTest {
     assertTrue(store.rejections().containsKey("/apisix/routes/1"));
   }
 
+  /** Valid JSON a route record can be made from, but refused by the route schema. */
+  private static final String HELLO_SCHEMA_INVALID = HELLO.replace("{\"uri\"", "{\"no_such_field\":1,\"uri\"");
+
+  @Test
+  void snapshotLoad_takesItsValuesWithoutSchemaValidation() {
+    store.replaceAll(
+        ConfigOrigin.SNAPSHOT, 4, 7, List.of(put("/apisix/routes/1", HELLO_SCHEMA_INVALID, 4)), "baseline");
+    assertNotNull(match("GET", "/hello"), "validated when it was accepted, not again");
+    assertTrue(store.rejections().isEmpty());
+  }
+
+  @Test
+  void etcdRead_validatesASnapshotValue_evenWithTheSameBytes() {
+    store.replaceAll(
+        ConfigOrigin.SNAPSHOT, 4, 7, List.of(put("/apisix/routes/1", HELLO_SCHEMA_INVALID, 4)), "baseline");
+    store.replaceAll(ConfigOrigin.ETCD, 9, 7, List.of(put("/apisix/routes/1", HELLO_SCHEMA_INVALID, 4)), "start");
+    assertNull(match("GET", "/hello"), "refused by this build's schema, whatever the snapshot held");
+    assertTrue(store.rejections().containsKey("/apisix/routes/1"));
+  }
+
+  @Test
+  void etcdRead_keepsAnInvalidSnapshotValue_asLastGood_onlyIfItPassesValidation() {
+    store.replaceAll(
+        ConfigOrigin.SNAPSHOT, 4, 7,
+        List.of(put("/apisix/routes/1", HELLO_SCHEMA_INVALID, 4), put("/apisix/routes/2", HELLO_V2, 4)), "baseline");
+    store.replaceAll(
+        ConfigOrigin.ETCD, 9, 7,
+        List.of(put("/apisix/routes/1", "{\"uri\":1}", 9), put("/apisix/routes/2", "{\"uri\":2}", 9)), "start");
+    assertNull(store.current().route("1"), "the snapshot value fails validation too");
+    assertNotNull(store.current().route("2"), "the snapshot value is valid: the last good one");
+  }
+
+  @Test
+  void etcdRead_reusesValuesItValidatedBefore() {
+    store.replaceAll(ConfigOrigin.SNAPSHOT, 4, 7, List.of(put("/apisix/routes/1", HELLO, 4)), "baseline");
+    store.replaceAll(ConfigOrigin.ETCD, 9, 7, List.of(put("/apisix/routes/1", HELLO, 4)), "start");
+    StoredResource validated = store.current().all(ResourceType.ROUTES).get("1");
+    store.replaceAll(ConfigOrigin.ETCD, 10, 7, List.of(put("/apisix/routes/1", HELLO, 4)), "resync");
+    assertSame(validated, store.current().all(ResourceType.ROUTES).get("1"));
+  }
+
   @Test
   void snapshotOfAnotherEtcdCluster_isNotKept() {
     store.replaceAll(ConfigOrigin.SNAPSHOT, 4, 7, List.of(put("/apisix/routes/1", HELLO, 4)), "baseline");
