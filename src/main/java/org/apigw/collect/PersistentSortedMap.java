@@ -48,11 +48,39 @@ public final class PersistentSortedMap<K extends Comparable<? super K>, V> exten
       PersistentSortedMap<K, V> same = (PersistentSortedMap<K, V>) source;
       return same;
     }
+    if (source instanceof SortedMap && ((SortedMap<?, ?>) source).comparator() == null) {
+      return ofSorted(source); // already in natural order: build balanced in one pass
+    }
     PersistentSortedMap<K, V> out = empty();
     for (Map.Entry<? extends K, ? extends V> e : source.entrySet()) {
       out = out.with(e.getKey(), e.getValue());
     }
     return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K extends Comparable<? super K>, V> PersistentSortedMap<K, V> ofSorted(
+      Map<? extends K, ? extends V> sorted) {
+    if (sorted.isEmpty()) {
+      return empty();
+    }
+    Map.Entry<K, V>[] entries = sorted.entrySet().toArray(new Map.Entry[0]);
+    for (Map.Entry<K, V> e : entries) {
+      if (e.getKey() == null || e.getValue() == null) {
+        throw new NullPointerException("null key or value");
+      }
+    }
+    return new PersistentSortedMap<>(balanced(entries, 0, entries.length), entries.length);
+  }
+
+  /** Halves differ in size by at most one, so heights do too: a valid AVL tree. */
+  private static <K, V> Node<K, V> balanced(Map.Entry<K, V>[] entries, int from, int to) {
+    if (from == to) {
+      return null;
+    }
+    int mid = (from + to) >>> 1;
+    return new Node<>(
+        entries[mid].getKey(), entries[mid].getValue(), balanced(entries, from, mid), balanced(entries, mid + 1, to));
   }
 
   private static final class Node<K, V> {

@@ -99,4 +99,20 @@ class PersistentMapsTest {
       assertEquals(models.get(i), new ArrayList<>(versions.get(i).entrySet()), "version " + i);
     }
   }
+
+  @Test
+  void sortedMap_copyOfASortedMap_isBalancedAndStaysEditable() {
+    TreeMap<String, Integer> model = new TreeMap<>();
+    for (int i = 0; i < 1000; i++) {
+      model.put("k" + i, i);
+    }
+    PersistentSortedMap<String, Integer> map = PersistentSortedMap.copyOf(model);
+    assertEquals(new ArrayList<>(model.entrySet()), new ArrayList<>(map.entrySet()));
+    for (int i = 0; i < 1000; i += 3) {
+      map = map.without("k" + i).with("j" + i, i);
+      model.remove("k" + i);
+      model.put("j" + i, i);
+    }
+    assertEquals(new ArrayList<>(model.entrySet()), new ArrayList<>(map.entrySet()));
+  }
 }

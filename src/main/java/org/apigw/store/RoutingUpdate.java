@@ -1,0 +1,257 @@
+package org.apigw.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeSet;
+import org.apigw.collect.PersistentHashMap;
+import org.apigw.plugin.PluginChain;
+import org.apigw.plugin.Plugins;
+import org.apigw.resource.PluginConfig;
+import org.apigw.resource.ResourceType;
+import org.apigw.resource.Route;
+import org.apigw.resource.Service;
+import org.apigw.resource.Upstream;
+import org.apigw.router.RouteSpec;
+import org.apigw.router.RouteTable;
+
+/**
+ * Derives the next {@link Routing} from the previous one and a {@link ChangeSet}, re-resolving
+ * only the routes the change reaches: the changed routes, and the routes that name a changed
+ * service or plugin config (found through the reverse indexes, whether or not that service or
+ * config existed before). Everything else — each other route's target, chain and router entries —
+ * is shared with the previous revision. When routes, services or plugin configs changed as a
+ * whole, every route is resolved again and the router starts from empty.
+ *
+ * <p>Resolving a route is what a full build did per route: service and plugin config by id, the
+ * upstream (the route's own {@code upstream_id}, else its inline upstream, else the service's),
+ * hosts (the route's, else the service's), and the chain service ⊕ plugin_config ⊕ route, reused
+ * while the three objects are the same. An inline upstream's state is reused while its config is
+ * equal, and dropped when no routed route uses it any more (see {@link Routing#inlineUpstreams()}).
+ *
+ * <p>One instance per update, used once, on the config writer thread.
+ */
+final class RoutingUpdate {
+
+  private final Plugins plugins;
+  private final SortedMap<String, StoredResource> routes;
+  private final SortedMap<String, StoredResource> services;
+  private final SortedMap<String, StoredResource> configs;
+  private final PersistentHashMap<String, ResolvedRoute> previousResolved;
+  private PersistentHashMap<String, ResolvedRoute> resolved;
+  private PersistentHashMap<String, Routing.InlineUpstream> inline;
+  private final Set<String> releasedInline = new TreeSet<>();
+
+  private RoutingUpdate(
+      Plugins plugins,
+      Map<ResourceType, ? extends SortedMap<String, StoredResource>> resources,
+      PersistentHashMap<String, ResolvedRoute> previousResolved,
+      PersistentHashMap<String, Routing.InlineUpstream> inline) {
+    this.plugins = plugins;
+    this.routes = resources.get(ResourceType.ROUTES);
+    this.services = resources.get(ResourceType.SERVICES);
+    this.configs = resources.get(ResourceType.PLUGIN_CONFIGS);
+    this.previousResolved = previousResolved;
+    this.resolved = previousResolved;
+    this.inline = inline;
+  }
+
+  /** True when {@code changes} can alter what {@link #apply} derives. */
+  static boolean needed(ChangeSet changes) {
+    return changes.touched(ResourceType.ROUTES)
+        || changes.touched(ResourceType.SERVICES)
+        || changes.touched(ResourceType.PLUGIN_CONFIGS);
+  }
+
+  /**
+   * @param previousRoutes the routes {@code previous} was derived from
+   * @param resources the resources of the next revision
+   * @param plugins null: every chain is empty
+   */
+  static Routing apply(
+      Plugins plugins,
+      Routing previous,
+      SortedMap<String, StoredResource> previousRoutes,
+      Map<ResourceType, ? extends SortedMap<String, StoredResource>> resources,
+      ChangeSet changes) {
+    boolean whole =
+        changes.whole(ResourceType.ROUTES)
+            || changes.whole(ResourceType.SERVICES)
+            || changes.whole(ResourceType.PLUGIN_CONFIGS);
+    return whole
+        ? fromScratch(plugins, previous, resources)
+        : incremental(plugins, previous, previousRoutes, resources, changes);
+  }
+
+  private static Routing incremental(
+      Plugins plugins,
+      Routing previous,
+      SortedMap<String, StoredResource> previousRoutes,
+      Map<ResourceType, ? extends SortedMap<String, StoredResource>> resources,
+      ChangeSet changes) {
+    SortedMap<String, StoredResource> routes = resources.get(ResourceType.ROUTES);
+    var byService = previous.routesByService();
+    var byConfig = previous.routesByPluginConfig();
+    for (String id : changes.ids(ResourceType.ROUTES)) {
+      Route before = route(previousRoutes.get(id));
+      Route after = route(routes.get(id));
+      byService = reindex(byService, id, before == null ? null : before.serviceId(), after == null ? null : after.serviceId());
+      byConfig =
+          reindex(byConfig, id, before == null ? null : before.pluginConfigId(), after == null ? null : after.pluginConfigId());
+    }
+    Set<String> affected = new TreeSet<>(changes.ids(ResourceType.ROUTES));
+    for (String service : changes.ids(ResourceType.SERVICES)) {
+      affected.addAll(byService.getOrDefault(service, PersistentHashMap.empty()).keySet());
+    }
+    for (String config : changes.ids(ResourceType.PLUGIN_CONFIGS)) {
+      affected.addAll(byConfig.getOrDefault(config, PersistentHashMap.empty()).keySet());
+    }
+    RoutingUpdate update = new RoutingUpdate(plugins, resources, previous.resolved(), previous.inlineUpstreams());
+    RouteTable<RouteTarget> table = update.resolve(previous.table(), affected);
+    return new Routing(table, update.resolved, byService, byConfig, update.inline);
+  }
+
+  private static Routing fromScratch(
+      Plugins plugins, Routing previous, Map<ResourceType, ? extends SortedMap<String, StoredResource>> resources) {
+    SortedMap<String, StoredResource> routes = resources.get(ResourceType.ROUTES);
+    PersistentHashMap<String, PersistentHashMap<String, String>> byService = PersistentHashMap.empty();
+    PersistentHashMap<String, PersistentHashMap<String, String>> byConfig = PersistentHashMap.empty();
+    for (StoredResource stored : routes.values()) {
+      Route route = (Route) stored.resource();
+      byService = reindex(byService, route.id(), null, route.serviceId());
+      byConfig = reindex(byConfig, route.id(), null, route.pluginConfigId());
+    }
+    // every previous inline state is released, then offered again to the routes that still use it
+    PersistentHashMap<String, Routing.InlineUpstream> unused = PersistentHashMap.empty();
+    for (Map.Entry<String, Routing.InlineUpstream> e : previous.inlineUpstreams().entrySet()) {
+      unused = unused.with(e.getKey(), new Routing.InlineUpstream(e.getValue().state(), 0));
+    }
+    RoutingUpdate update = new RoutingUpdate(plugins, resources, previous.resolved(), unused);
+    update.releasedInline.addAll(unused.keySet());
+    update.resolved = PersistentHashMap.empty();
+    RouteTable<RouteTarget> table = update.resolve(RouteTable.empty(previous.table().kind()), routes.keySet());
+    return new Routing(table, update.resolved, byService, byConfig, update.inline);
+  }
+
+  /** Moves route {@code id} from the set of {@code before} to that of {@code after}. */
+  private static PersistentHashMap<String, PersistentHashMap<String, String>> reindex(
+      PersistentHashMap<String, PersistentHashMap<String, String>> index, String id, String before, String after) {
+    if (before != null && !before.equals(after)) {
+      PersistentHashMap<String, String> ids = index.getOrDefault(before, PersistentHashMap.empty()).without(id);
+      index = ids.isEmpty() ? index.without(before) : index.with(before, ids);
+    }
+    if (after != null) {
+      index = index.with(after, index.getOrDefault(after, PersistentHashMap.empty()).with(id, id));
+    }
+    return index;
+  }
+
+  private static Route route(StoredResource stored) {
+    return stored == null ? null : (Route) stored.resource();
+  }
+
+  /** Re-resolves {@code ids} against the new resources and patches {@code table} with them. */
+  private RouteTable<RouteTarget> resolve(RouteTable<RouteTarget> table, Set<String> ids) {
+    // release first: a route's inline upstream may pass to another affected route of the batch
+    for (String id : ids) {
+      ResolvedRoute old = resolved.get(id);
+      if (old != null && old.inlineKey() != null) {
+        release(old.inlineKey());
+      }
+    }
+    List<String> removed = new ArrayList<>();
+    List<RouteSpec<RouteTarget>> put = new ArrayList<>();
+    for (String id : ids) {
+      Route route = route(routes.get(id));
+      if (route == null || route.status() == 0) {
+        removed.add(id); // deleted, or disabled: disabled routes are not routed
+        resolved = resolved.without(id);
+      } else {
+        put.add(spec(route));
+      }
+    }
+    for (String key : releasedInline) {
+      Routing.InlineUpstream use = inline.get(key);
+      if (use != null && use.users() == 0) {
+        inline = inline.without(key);
+      }
+    }
+    return table.update(removed, put);
+  }
+
+  private RouteSpec<RouteTarget> spec(Route route) {
+    Service service = null;
+    boolean serviceMissing = false;
+    if (route.serviceId() != null) {
+      StoredResource s = services.get(route.serviceId());
+      service = s == null ? null : (Service) s.resource();
+      serviceMissing = s == null;
+    }
+    PluginConfig config = null;
+    if (route.pluginConfigId() != null) {
+      StoredResource c = configs.get(route.pluginConfigId());
+      config = c == null ? null : (PluginConfig) c.resource();
+    }
+    // route upstream_id, then route upstream, then the service's: the route's choice wins
+    String upstreamId = null;
+    String inlineKey = null;
+    UpstreamState inlineState = null;
+    if (route.upstreamId() != null) {
+      upstreamId = route.upstreamId();
+    } else if (route.upstream() != null) {
+      inlineKey = "route/" + route.id();
+      inlineState = acquire(inlineKey, route.upstream());
+    } else if (service != null && service.upstreamId() != null) {
+      upstreamId = service.upstreamId();
+    } else if (service != null && service.upstream() != null) {
+      inlineKey = "service/" + service.id();
+      inlineState = acquire(inlineKey, service.upstream());
+    }
+    PluginChain chain = chain(route, service, config, previousResolved.get(route.id()));
+    resolved = resolved.with(route.id(), new ResolvedRoute(route, service, config, chain, inlineKey));
+    RouteTarget target = new RouteTarget(route, service, serviceMissing, inlineState, upstreamId, config, chain);
+    var hosts = !route.hosts().isEmpty() || service == null ? route.hosts() : service.hosts();
+    return new RouteSpec<>(
+        route.id(), route.uris(), route.methods(), hosts, route.remoteAddrs(), route.vars(), route.priority(), target);
+  }
+
+  /** service ⊕ plugin_config ⊕ route, the more specific winning; reused when nothing changed. */
+  private PluginChain chain(Route route, Service service, PluginConfig config, ResolvedRoute old) {
+    if (plugins == null) {
+      return PluginChain.EMPTY;
+    }
+    if (old != null && old.route() == route && old.service() == service && old.pluginConfig() == config) {
+      return old.chain();
+    }
+    List<Plugins.Source> levels = new ArrayList<>(3);
+    if (service != null) {
+      levels.add(new Plugins.Source("services/" + service.id(), service.plugins()));
+    }
+    if (config != null) {
+      levels.add(new Plugins.Source("plugin_configs/" + config.id(), config.plugins()));
+    }
+    levels.add(new Plugins.Source("routes/" + route.id(), route.plugins()));
+    return plugins.chain(levels);
+  }
+
+  private void release(String key) {
+    Routing.InlineUpstream use = inline.get(key);
+    if (use != null) {
+      inline = inline.with(key, new Routing.InlineUpstream(use.state(), Math.max(0, use.users() - 1)));
+      releasedInline.add(key);
+    }
+  }
+
+  /** The state for {@code key}: the current one while its upstream config is equal, else new. */
+  private UpstreamState acquire(String key, Upstream upstream) {
+    Routing.InlineUpstream use = inline.get(key);
+    UpstreamState state =
+        use != null && use.state().upstream().equals(upstream)
+            ? use.state()
+            : RuntimeBuilder.state(key, upstream);
+    inline = inline.with(key, new Routing.InlineUpstream(state, use == null ? 1 : use.users() + 1));
+    return state;
+  }
+}
