@@ -35,20 +35,100 @@ public final class PersistentHashMap<K, V> extends AbstractMap<K, V> {
     return (PersistentHashMap<K, V>) EMPTY;
   }
 
-  /** A map holding {@code source}'s entries. */
+  /** A map holding {@code source}'s entries, built in one pass. */
   public static <K, V> PersistentHashMap<K, V> copyOf(Map<? extends K, ? extends V> source) {
     if (source instanceof PersistentHashMap) {
       @SuppressWarnings("unchecked")
       PersistentHashMap<K, V> same = (PersistentHashMap<K, V>) source;
       return same;
     }
-    PersistentHashMap<K, V> out = empty();
-    for (Map.Entry<? extends K, ? extends V> e : source.entrySet()) {
-      out = out.with(e.getKey(), e.getValue());
+    if (source.size() <= 8) {
+      PersistentHashMap<K, V> out = empty(); // too small for the bulk pass's bookkeeping to pay
+      for (Map.Entry<? extends K, ? extends V> e : source.entrySet()) {
+        out = out.with(e.getKey(), e.getValue());
+      }
+      return out;
     }
-    return out;
+    // built bottom-up in one pass: n inserts would copy a path of arrays each
+    int n = source.size();
+    Object[] keys = new Object[n];
+    Object[] values = new Object[n];
+    int[] hashes = new int[n];
+    int i = 0;
+    for (Map.Entry<? extends K, ? extends V> e : source.entrySet()) {
+      if (e.getKey() == null || e.getValue() == null) {
+        throw new NullPointerException("null key or value");
+      }
+      keys[i] = e.getKey();
+      values[i] = e.getValue();
+      hashes[i] = hash(e.getKey());
+      i++;
+    }
+    int[] order = new int[n];
+    for (int k = 0; k < n; k++) {
+      order[k] = k;
+    }
+    return new PersistentHashMap<>(bulk(keys, values, hashes, order, new int[n], 0, n, 0), n);
   }
 
+  /**
+   * A bitmap node over the entries {@code order[from, to)} (indexes into the arrays) at {@code
+   * shift}: a counting sort groups them by hash chunk in place ({@code scratch} is as long as
+   * {@code order}), then each group of two or more becomes a child.
+   */
+  private static BitmapNode bulk(
+      Object[] keys, Object[] values, int[] hashes, int[] order, int[] scratch, int from, int to, int shift) {
+    int[] starts = new int[33];
+    for (int i = from; i < to; i++) {
+      starts[((hashes[order[i]] >>> shift) & 31) + 1]++;
+    }
+    int bitmap = 0;
+    for (int c = 0; c < 32; c++) {
+      if (starts[c + 1] > 0) {
+        bitmap |= 1 << c;
+      }
+      starts[c + 1] += starts[c];
+    }
+    int[] next = starts.clone();
+    for (int i = from; i < to; i++) {
+      int m = order[i];
+      scratch[from + next[(hashes[m] >>> shift) & 31]++] = m;
+    }
+    System.arraycopy(scratch, from, order, from, to - from);
+    Object[] array = new Object[2 * Integer.bitCount(bitmap)];
+    int slot = 0;
+    for (int c = 0; c < 32; c++) {
+      int lo = from + starts[c];
+      int hi = from + starts[c + 1];
+      if (lo == hi) {
+        continue;
+      }
+      if (hi - lo == 1) {
+        array[slot] = keys[order[lo]];
+        array[slot + 1] = values[order[lo]];
+      } else if (sameHash(hashes, order, lo, hi)) {
+        Object[] pairs = new Object[2 * (hi - lo)];
+        for (int g = lo; g < hi; g++) {
+          pairs[2 * (g - lo)] = keys[order[g]];
+          pairs[2 * (g - lo) + 1] = values[order[g]];
+        }
+        array[slot + 1] = new CollisionNode(hashes[order[lo]], pairs);
+      } else {
+        array[slot + 1] = bulk(keys, values, hashes, order, scratch, lo, hi, shift + 5);
+      }
+      slot += 2;
+    }
+    return new BitmapNode(bitmap, array);
+  }
+
+  private static boolean sameHash(int[] hashes, int[] order, int lo, int hi) {
+    for (int g = lo + 1; g < hi; g++) {
+      if (hashes[order[g]] != hashes[order[lo]]) {
+        return false;
+      }
+    }
+    return true;
+  }
   @Override
   public int size() {
     return size;

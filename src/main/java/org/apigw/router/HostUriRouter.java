@@ -102,7 +102,7 @@ final class HostUriRouter<T> implements EditableRouter<T> {
     @SuppressWarnings("unchecked")
     void add(String host, RouteEntry<T> e, boolean removal) {
       List<RouteEntry<T>>[] lists =
-          byHost.computeIfAbsent(host, h -> new List[] {new ArrayList<>(1), new ArrayList<>(1)});
+          byHost.computeIfAbsent(host, h -> new List[] {new ArrayList<>(), new ArrayList<>()});
       lists[removal ? 0 : 1].add(e);
     }
 
@@ -143,6 +143,7 @@ final class HostUriRouter<T> implements EditableRouter<T> {
         return this;
       }
       PersistentHashMap<String, UriIndex<T>> ex = exact;
+      Map<String, UriIndex<T>> fresh = exact.isEmpty() ? new HashMap<>() : null; // first build: bulk
       PrefixTrie<UriIndex<T>> wild = wildcard;
       for (String host : edits.byHost.keySet()) {
         if (host.startsWith("*")) {
@@ -150,13 +151,18 @@ final class HostUriRouter<T> implements EditableRouter<T> {
           UriIndex<T> old = wild.get(suffix);
           UriIndex<T> now = edits.applyTo(host, old == null ? UriIndex.empty() : old);
           wild = now.isEmpty() ? wild.without(suffix) : wild.with(suffix, now);
+        } else if (fresh != null) {
+          UriIndex<T> now = edits.applyTo(host, UriIndex.empty());
+          if (!now.isEmpty()) {
+            fresh.put(host, now);
+          }
         } else {
           UriIndex<T> old = ex.get(host);
           UriIndex<T> now = edits.applyTo(host, old == null ? UriIndex.empty() : old);
           ex = now.isEmpty() ? ex.without(host) : ex.with(host, now);
         }
       }
-      return new HostIndex<>(ex, wild);
+      return new HostIndex<>(fresh != null ? PersistentHashMap.copyOf(fresh) : ex, wild);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -1,6 +1,11 @@
 package org.apigw.router;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * An immutable compressed (radix) trie of string keys, used to find every stored key that is a
@@ -105,14 +110,74 @@ final class PrefixTrie<V> {
     this.size = size;
   }
 
+  private static final PrefixTrie<?> EMPTY = new PrefixTrie<>(leaf("", null), false, 0);
+  private static final PrefixTrie<?> EMPTY_REVERSE = new PrefixTrie<>(leaf("", null), true, 0);
+
   /** @param reverse whether keys are suffixes, compared from the end of the lookup string */
+  @SuppressWarnings("unchecked")
   static <V> PrefixTrie<V> empty(boolean reverse) {
-    return new PrefixTrie<>(leaf("", null), reverse, 0);
+    return (PrefixTrie<V>) (reverse ? EMPTY_REVERSE : EMPTY);
   }
 
   @SuppressWarnings("unchecked")
   private static <V> Node<V> leaf(String label, V value) {
     return new Node<>(label, NO_KEYS, (Node<V>[]) NO_KIDS, value);
+  }
+
+  /** A trie holding {@code values}, built in one pass over the sorted keys. */
+  static <V> PrefixTrie<V> of(boolean reverse, Map<String, V> values) {
+    PrefixTrie<V> empty = empty(reverse);
+    if (values.isEmpty()) {
+      return empty;
+    }
+    String[] keys = new String[values.size()];
+    Map<String, V> byKey = new HashMap<>((int) (values.size() / 0.75f) + 1);
+    int i = 0;
+    for (Map.Entry<String, V> e : values.entrySet()) {
+      String k = empty.walkOrder(e.getKey());
+      keys[i++] = k;
+      byKey.put(k, Objects.requireNonNull(e.getValue(), k));
+    }
+    Arrays.sort(keys);
+    return new PrefixTrie<>(build(keys, byKey, 0, keys.length, 0, ""), reverse, keys.length);
+  }
+
+  /**
+   * The node for {@code keys[from, to)}, which are sorted and share their first {@code depth}
+   * chars; a key of exactly that length sorts first and is the node's own value.
+   */
+  private static <V> Node<V> build(String[] keys, Map<String, V> values, int from, int to, int depth, String label) {
+    V value = null;
+    if (from < to && keys[from].length() == depth) {
+      value = values.get(keys[from]);
+      from++;
+    }
+    List<Node<V>> kids = new ArrayList<>();
+    int start = from;
+    while (start < to) {
+      char c = keys[start].charAt(depth);
+      int end = start + 1;
+      while (end < to && keys[end].charAt(depth) == c) {
+        end++;
+      }
+      // in sorted order the group's common prefix is that of its first and last keys
+      String first = keys[start];
+      String last = keys[end - 1];
+      int common = depth + 1;
+      int max = Math.min(first.length(), last.length());
+      while (common < max && first.charAt(common) == last.charAt(common)) {
+        common++;
+      }
+      kids.add(build(keys, values, start, end, common, first.substring(depth, common)));
+      start = end;
+    }
+    char[] k = new char[kids.size()];
+    @SuppressWarnings("unchecked")
+    Node<V>[] n = (Node<V>[]) kids.toArray(new Node<?>[0]);
+    for (int j = 0; j < n.length; j++) {
+      k[j] = n[j].label.charAt(0);
+    }
+    return new Node<>(label, k, n, value);
   }
 
   int size() {

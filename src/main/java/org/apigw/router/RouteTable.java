@@ -2,7 +2,9 @@ package org.apigw.router;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apigw.collect.PersistentHashMap;
 
 /**
@@ -65,6 +67,9 @@ public final class RouteTable<T> implements Router<T> {
    *     unchanged
    */
   public RouteTable<T> update(Collection<String> removed, Collection<RouteSpec<T>> put) {
+    if (routes.isEmpty()) {
+      return firstBuild(put);
+    }
     List<RouteEntry<T>> out = new ArrayList<>();
     List<RouteEntry<T>> in = new ArrayList<>();
     PersistentHashMap<String, Indexed<T>> next = routes;
@@ -84,17 +89,35 @@ public final class RouteTable<T> implements Router<T> {
           in.removeAll(old.entries()); // put twice in this update: drop the earlier one's entries
         }
       }
-      List<RouteEntry<T>> entries = new ArrayList<>(spec.uris().size());
-      for (int u = 0; u < spec.uris().size(); u++) {
-        entries.add(router.entry(spec, u, 0)); // order 0: ties fall to route id (RouteEntry.ORDER)
-      }
-      in.addAll(entries);
-      next = next.with(spec.id(), new Indexed<>(spec, List.copyOf(entries)));
+      Indexed<T> indexed = index(spec);
+      in.addAll(indexed.entries());
+      next = next.with(spec.id(), indexed);
     }
     if (out.isEmpty() && in.isEmpty()) {
       return next == routes ? this : new RouteTable<>(kind, router, next);
     }
     return new RouteTable<>(kind, router.edit(out, in), next);
+  }
+
+  /** From empty: every map built in bulk rather than one path copy per route. */
+  private RouteTable<T> firstBuild(Collection<RouteSpec<T>> put) {
+    Map<String, Indexed<T>> byId = new HashMap<>();
+    for (RouteSpec<T> spec : put) {
+      byId.put(spec.id(), index(spec)); // the last of an id wins
+    }
+    List<RouteEntry<T>> in = new ArrayList<>();
+    for (Indexed<T> indexed : byId.values()) {
+      in.addAll(indexed.entries());
+    }
+    return new RouteTable<>(kind, router.edit(List.of(), in), PersistentHashMap.copyOf(byId));
+  }
+
+  private Indexed<T> index(RouteSpec<T> spec) {
+    List<RouteEntry<T>> entries = new ArrayList<>(spec.uris().size());
+    for (int u = 0; u < spec.uris().size(); u++) {
+      entries.add(router.entry(spec, u, 0)); // order 0: ties fall to route id (RouteEntry.ORDER)
+    }
+    return new Indexed<>(spec, List.copyOf(entries));
   }
 
   @Override

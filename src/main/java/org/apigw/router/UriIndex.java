@@ -78,6 +78,9 @@ final class UriIndex<T> {
    * only the buckets of their keys are rebuilt.
    */
   UriIndex<T> edit(Collection<RouteEntry<T>> removed, Collection<RouteEntry<T>> added) {
+    if (isEmpty()) {
+      return build(added); // nothing to remove from: a first build
+    }
     Map<String, BucketEdit<T>> exactEdits = new HashMap<>();
     Map<String, BucketEdit<T>> prefixEdits = new HashMap<>();
     for (RouteEntry<T> e : removed) {
@@ -100,12 +103,48 @@ final class UriIndex<T> {
     return new UriIndex<>(ex, trie);
   }
 
+  /** An index of {@code entries}, every map built in one pass (a path copy per key would not pay). */
+  @SuppressWarnings("unchecked")
+  private static <T> UriIndex<T> build(Collection<RouteEntry<T>> entries) {
+    if (entries.size() == 1) {
+      // one route's uri, e.g. the index of a host only it serves: skip the grouping maps
+      RouteEntry<T> only = entries.iterator().next();
+      RouteEntry<T>[] bucket = (RouteEntry<T>[]) new RouteEntry<?>[] {only};
+      String key = only.pattern.key;
+      return only.pattern.exact
+          ? new UriIndex<>(PersistentHashMap.<String, RouteEntry<T>[]>empty().with(key, bucket), PrefixTrie.empty(false))
+          : new UriIndex<>(PersistentHashMap.empty(), PrefixTrie.<Bucket<T>>empty(false).with(key, new Bucket<>(key, bucket)));
+    }
+    Map<String, List<RouteEntry<T>>> exact = new HashMap<>();
+    Map<String, List<RouteEntry<T>>> prefix = new HashMap<>();
+    for (RouteEntry<T> e : entries) {
+      (e.pattern.exact ? exact : prefix).computeIfAbsent(e.pattern.key, k -> new ArrayList<>(1)).add(e);
+    }
+    Map<String, RouteEntry<T>[]> ex = new HashMap<>((int) (exact.size() / 0.75f) + 1);
+    exact.forEach((key, bucket) -> ex.put(key, sorted(bucket)));
+    Map<String, Bucket<T>> buckets = new HashMap<>((int) (prefix.size() / 0.75f) + 1);
+    prefix.forEach((key, bucket) -> buckets.put(key, new Bucket<>(key, sorted(bucket))));
+    return new UriIndex<>(PersistentHashMap.copyOf(ex), PrefixTrie.of(false, buckets));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> RouteEntry<T>[] sorted(List<RouteEntry<T>> list) {
+    RouteEntry<T>[] a = (RouteEntry<T>[]) list.toArray(new RouteEntry<?>[0]);
+    if (a.length > 1) {
+      Arrays.sort(a, RouteEntry.ORDER);
+    }
+    return a;
+  }
+
   /** What one edit does to one bucket: entries out (by identity), entries in, then re-sort. */
   private static final class BucketEdit<T> {
-    private final Set<RouteEntry<T>> removed = Collections.newSetFromMap(new IdentityHashMap<>());
+    private Set<RouteEntry<T>> removed = Set.of(); // replaced on the first removal
     private final List<RouteEntry<T>> added = new ArrayList<>(1);
 
     void remove(RouteEntry<T> e) {
+      if (removed.isEmpty()) {
+        removed = Collections.newSetFromMap(new IdentityHashMap<>());
+      }
       removed.add(e);
     }
 

@@ -1,6 +1,7 @@
 package org.apigw.store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +42,8 @@ final class RoutingUpdate {
   private final SortedMap<String, StoredResource> configs;
   private final PersistentHashMap<String, ResolvedRoute> previousResolved;
   private PersistentHashMap<String, ResolvedRoute> resolved;
+  /** From scratch: routes resolved so far, made persistent in one pass at the end; else null. */
+  private Map<String, ResolvedRoute> resolvedInBulk;
   private PersistentHashMap<String, Routing.InlineUpstream> inline;
   private final Set<String> releasedInline = new TreeSet<>();
 
@@ -116,12 +119,16 @@ final class RoutingUpdate {
   private static Routing fromScratch(
       Plugins plugins, Routing previous, Map<ResourceType, ? extends SortedMap<String, StoredResource>> resources) {
     SortedMap<String, StoredResource> routes = resources.get(ResourceType.ROUTES);
-    PersistentHashMap<String, PersistentHashMap<String, String>> byService = PersistentHashMap.empty();
-    PersistentHashMap<String, PersistentHashMap<String, String>> byConfig = PersistentHashMap.empty();
+    Map<String, Map<String, String>> byService = new HashMap<>();
+    Map<String, Map<String, String>> byConfig = new HashMap<>();
     for (StoredResource stored : routes.values()) {
       Route route = (Route) stored.resource();
-      byService = reindex(byService, route.id(), null, route.serviceId());
-      byConfig = reindex(byConfig, route.id(), null, route.pluginConfigId());
+      if (route.serviceId() != null) {
+        byService.computeIfAbsent(route.serviceId(), s -> new HashMap<>()).put(route.id(), route.id());
+      }
+      if (route.pluginConfigId() != null) {
+        byConfig.computeIfAbsent(route.pluginConfigId(), c -> new HashMap<>()).put(route.id(), route.id());
+      }
     }
     // every previous inline state is released, then offered again to the routes that still use it
     PersistentHashMap<String, Routing.InlineUpstream> unused = PersistentHashMap.empty();
@@ -131,8 +138,18 @@ final class RoutingUpdate {
     RoutingUpdate update = new RoutingUpdate(plugins, resources, previous.resolved(), unused);
     update.releasedInline.addAll(unused.keySet());
     update.resolved = PersistentHashMap.empty();
+    update.resolvedInBulk = new HashMap<>();
     RouteTable<RouteTarget> table = update.resolve(RouteTable.empty(previous.table().kind()), routes.keySet());
-    return new Routing(table, update.resolved, byService, byConfig, update.inline);
+    return new Routing(
+        table, PersistentHashMap.copyOf(update.resolvedInBulk), persistent(byService), persistent(byConfig),
+        update.inline);
+  }
+
+  private static PersistentHashMap<String, PersistentHashMap<String, String>> persistent(
+      Map<String, Map<String, String>> index) {
+    Map<String, PersistentHashMap<String, String>> sets = new HashMap<>();
+    index.forEach((id, routes) -> sets.put(id, PersistentHashMap.copyOf(routes)));
+    return PersistentHashMap.copyOf(sets);
   }
 
   /** Moves route {@code id} from the set of {@code before} to that of {@code after}. */
@@ -210,7 +227,12 @@ final class RoutingUpdate {
       inlineState = acquire(inlineKey, service.upstream());
     }
     PluginChain chain = chain(route, service, config, previousResolved.get(route.id()));
-    resolved = resolved.with(route.id(), new ResolvedRoute(route, service, config, chain, inlineKey));
+    ResolvedRoute now = new ResolvedRoute(route, service, config, chain, inlineKey);
+    if (resolvedInBulk != null) {
+      resolvedInBulk.put(route.id(), now);
+    } else {
+      resolved = resolved.with(route.id(), now);
+    }
     RouteTarget target = new RouteTarget(route, service, serviceMissing, inlineState, upstreamId, config, chain);
     var hosts = !route.hosts().isEmpty() || service == null ? route.hosts() : service.hosts();
     return new RouteSpec<>(

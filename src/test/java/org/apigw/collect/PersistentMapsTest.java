@@ -115,4 +115,26 @@ class PersistentMapsTest {
     }
     assertEquals(new ArrayList<>(model.entrySet()), new ArrayList<>(map.entrySet()));
   }
+
+  @Test
+  void hashMap_copyOf_holdsTheSameEntries_collisionsIncluded_andStaysEditable() {
+    Random random = new Random(5);
+    Map<String, Integer> model = new HashMap<>();
+    for (int i = 0; i < 5000; i++) {
+      model.put(key(random), i);
+    }
+    PersistentHashMap<String, Integer> map = PersistentHashMap.copyOf(model);
+    assertEquals(model, map);
+    assertEquals(model.size(), map.size());
+    for (String k : new ArrayList<>(model.keySet())) {
+      if (random.nextBoolean()) {
+        map = map.without(k);
+        model.remove(k);
+      }
+    }
+    map = map.with("AaAa", -1).with("BBBB", -2);
+    model.put("AaAa", -1);
+    model.put("BBBB", -2);
+    assertEquals(model, map);
+  }
 }

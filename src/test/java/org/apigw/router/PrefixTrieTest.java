@@ -93,7 +93,7 @@ class PrefixTrieTest {
   }
 
   @Test
-  void randomEdits_findTheSamePrefixesAsABruteForceScan() {
+  void randomEdits_andBulkBuilds_findTheSamePrefixesAsABruteForceScan() {
     java.util.Random random = new java.util.Random(3);
     String[] alphabet = {"/", "a", "b", "ab", "/a", "c/"};
     java.util.TreeMap<String, String> model = new java.util.TreeMap<>();
@@ -125,6 +125,9 @@ class PrefixTrieTest {
         }
         expected.sort((x, y) -> y.length() - x.length());
         assertEquals(expected, walk(t, probe), (reverse ? "suffixes of " : "prefixes of ") + probe);
+        PrefixTrie<String> bulk = PrefixTrie.of(reverse, model);
+        assertEquals(expected, walk(bulk, probe), "built in bulk: " + probe);
+        assertEquals(walk(t.with("/a", "x"), probe), walk(bulk.with("/a", "x"), probe), "bulk-built, then edited");
         assertEquals(model.size(), t.size());
       }
     }
