@@ -201,7 +201,9 @@ public final class PersistentSortedMap<K extends Comparable<? super K>, V> exten
       }
       Node<K, V> lr = left.right;
       return new Node<>(
-          lr.key, lr.value, new Node<>(left.key, left.value, left.left, lr.left), new Node<>(key, value, lr.right, right));
+          lr.key, lr.value,
+          new Node<>(left.key, left.value, left.left, lr.left),
+          new Node<>(key, value, lr.right, right));
     }
     if (rh > lh + 1) {
       if (height(right.right) >= height(right.left)) {
@@ -209,7 +211,9 @@ public final class PersistentSortedMap<K extends Comparable<? super K>, V> exten
       }
       Node<K, V> rl = right.left;
       return new Node<>(
-          rl.key, rl.value, new Node<>(key, value, left, rl.left), new Node<>(right.key, right.value, rl.right, right.right));
+          rl.key, rl.value,
+          new Node<>(key, value, left, rl.left),
+          new Node<>(right.key, right.value, rl.right, right.right));
     }
     return new Node<>(key, value, left, right);
   }

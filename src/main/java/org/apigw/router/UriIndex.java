@@ -106,14 +106,20 @@ final class UriIndex<T> {
   /** An index of {@code entries}, every map built in one pass (a path copy per key would not pay). */
   @SuppressWarnings("unchecked")
   private static <T> UriIndex<T> build(Collection<RouteEntry<T>> entries) {
+    if (entries.isEmpty()) {
+      return empty();
+    }
     if (entries.size() == 1) {
       // one route's uri, e.g. the index of a host only it serves: skip the grouping maps
       RouteEntry<T> only = entries.iterator().next();
       RouteEntry<T>[] bucket = (RouteEntry<T>[]) new RouteEntry<?>[] {only};
       String key = only.pattern.key;
-      return only.pattern.exact
-          ? new UriIndex<>(PersistentHashMap.<String, RouteEntry<T>[]>empty().with(key, bucket), PrefixTrie.empty(false))
-          : new UriIndex<>(PersistentHashMap.empty(), PrefixTrie.<Bucket<T>>empty(false).with(key, new Bucket<>(key, bucket)));
+      if (only.pattern.exact) {
+        return new UriIndex<>(
+            PersistentHashMap.<String, RouteEntry<T>[]>empty().with(key, bucket), PrefixTrie.empty(false));
+      }
+      return new UriIndex<>(
+          PersistentHashMap.empty(), PrefixTrie.<Bucket<T>>empty(false).with(key, new Bucket<>(key, bucket)));
     }
     Map<String, List<RouteEntry<T>>> exact = new HashMap<>();
     Map<String, List<RouteEntry<T>>> prefix = new HashMap<>();

@@ -268,7 +268,10 @@ public final class ConfigStore implements ConfigSink {
    * in {@code old} and {@code now}; true when there is any.
    */
   private static boolean diff(
-      ResourceType type, SortedMap<String, StoredResource> old, SortedMap<String, StoredResource> now, ChangeSet changed) {
+      ResourceType type,
+      SortedMap<String, StoredResource> old,
+      SortedMap<String, StoredResource> now,
+      ChangeSet changed) {
     boolean any = false;
     for (Map.Entry<String, StoredResource> e : old.entrySet()) {
       if (now.get(e.getKey()) != e.getValue()) {

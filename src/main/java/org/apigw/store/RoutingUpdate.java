@@ -95,14 +95,13 @@ final class RoutingUpdate {
       Map<ResourceType, ? extends SortedMap<String, StoredResource>> resources,
       ChangeSet changes) {
     SortedMap<String, StoredResource> routes = resources.get(ResourceType.ROUTES);
-    var byService = previous.routesByService();
-    var byConfig = previous.routesByPluginConfig();
+    PersistentHashMap<String, PersistentHashMap<String, String>> byService = previous.routesByService();
+    PersistentHashMap<String, PersistentHashMap<String, String>> byConfig = previous.routesByPluginConfig();
     for (String id : changes.ids(ResourceType.ROUTES)) {
       Route before = route(previousRoutes.get(id));
       Route after = route(routes.get(id));
-      byService = reindex(byService, id, before == null ? null : before.serviceId(), after == null ? null : after.serviceId());
-      byConfig =
-          reindex(byConfig, id, before == null ? null : before.pluginConfigId(), after == null ? null : after.pluginConfigId());
+      byService = reindex(byService, id, serviceId(before), serviceId(after));
+      byConfig = reindex(byConfig, id, pluginConfigId(before), pluginConfigId(after));
     }
     Set<String> affected = new TreeSet<>(changes.ids(ResourceType.ROUTES));
     for (String service : changes.ids(ResourceType.SERVICES)) {
@@ -163,6 +162,14 @@ final class RoutingUpdate {
       index = index.with(after, index.getOrDefault(after, PersistentHashMap.empty()).with(id, id));
     }
     return index;
+  }
+
+  private static String serviceId(Route route) {
+    return route == null ? null : route.serviceId();
+  }
+
+  private static String pluginConfigId(Route route) {
+    return route == null ? null : route.pluginConfigId();
   }
 
   private static Route route(StoredResource stored) {

@@ -85,7 +85,8 @@ class RouteTableTest {
       Router<String> reference = Router.build(kind, new ArrayList<>(model.values()));
       for (int k = 0; k < 40; k++) {
         Req q = randomRequest(random);
-        assertEquals(describe(reference.match(q)), describe(table.match(q)), "step " + step + " " + q.method() + " " + q.host() + q.path());
+        String context = "step " + step + " " + q.method() + " " + q.host() + q.path();
+        assertEquals(describe(reference.match(q)), describe(table.match(q)), context);
       }
       if (step % 100 == 0) {
         versions.add(table);
