@@ -24,7 +24,8 @@ import org.apigw.router.RouteTable;
  * service or plugin config (found through the reverse indexes, whether or not that service or
  * config existed before). Everything else — each other route's target, chain and router entries —
  * is shared with the previous revision. When routes, services or plugin configs changed as a
- * whole, every route is resolved again and the router starts from empty.
+ * whole, or a change reaches a large share of the routes, every route is resolved again and the
+ * router is built afresh.
  *
  * <p>Resolving a route is what a full build did per route: service and plugin config by id, the
  * upstream (the route's own {@code upstream_id}, else its inline upstream, else the service's),
@@ -35,6 +36,12 @@ import org.apigw.router.RouteTable;
  * <p>One instance per update, used once, on the config writer thread.
  */
 final class RoutingUpdate {
+
+  /**
+   * A change reaching more routes than this and than a quarter of all routes resolves every
+   * route from scratch instead (same result, built in bulk).
+   */
+  static final int WHOLESALE_MIN = 256;
 
   private final Plugins plugins;
   private final SortedMap<String, StoredResource> routes;
@@ -109,6 +116,11 @@ final class RoutingUpdate {
     }
     for (String config : changes.ids(ResourceType.PLUGIN_CONFIGS)) {
       affected.addAll(byConfig.getOrDefault(config, PersistentHashMap.empty()).keySet());
+    }
+    if (affected.size() > Math.max(WHOLESALE_MIN, routes.size() / 4)) {
+      // e.g. a service most routes name: patching that many keys one path copy at a time costs
+      // more than building the router again in bulk
+      return fromScratch(plugins, previous, resources);
     }
     RoutingUpdate update = new RoutingUpdate(plugins, resources, previous.resolved(), previous.inlineUpstreams());
     RouteTable<RouteTarget> table = update.resolve(previous.table(), affected);

@@ -317,6 +317,37 @@ class IncrementalRebuildTest {
     assertEquals(500, after.counts().get(ResourceType.ROUTES));
   }
 
+  @Test
+  void serviceThatMostRoutesName_changes_andEveryRouteIsResolvedAgainInBulk_withStateCarriedOver() {
+    ConfigStore store = store("radixtree_host_uri");
+    String upstream = "{\"nodes\":{\"127.0.0.1:1980\":1,\"127.0.0.1:1981\":1}}";
+    List<ConfigEntry> entries = new ArrayList<>();
+    entries.add(put("/apisix/services/s1", "{\"upstream\":" + upstream + "}", 2));
+    int routes = RoutingUpdate.WHOLESALE_MIN * 2 + 2; // the service reaches WHOLESALE_MIN + 1
+    for (int i = 0; i < routes; i++) {
+      String value = i % 2 == 0
+          ? "{\"uri\":\"/r" + i + "\",\"service_id\":\"s1\"}"
+          : "{\"uri\":\"/r" + i + "\",\"upstream\":" + upstream + "}";
+      entries.add(put("/apisix/routes/r" + i, value, 2));
+    }
+    store.replaceAll(ConfigOrigin.ETCD, 2, 1, entries, "start");
+    UpstreamState own = target(store, "/r1").inlineUpstream();
+    Object untouchedSpec = store.current().routing().table().route("r1");
+    store.apply(3, List.of(put("/apisix/services/s1", "{\"hosts\":[\"foo.com\"],\"upstream\":" + upstream + "}", 3)));
+    RuntimeConfig got = store.current();
+    assertNull(got.router().match(new Request("GET", "/r0", "bar.com")), "routes inherit the new hosts");
+    assertNotNull(got.router().match(new Request("GET", "/r0", "foo.com")));
+    assertNotSame(untouchedSpec, got.routing().table().route("r1"), "every route was resolved again");
+    assertSame(own, target(store, "/r1").inlineUpstream(), "a route the change did not reach keeps its balancer");
+    ConfigStore scratch = store("radixtree_host_uri");
+    scratch.replaceAll(ConfigOrigin.ETCD, 3, 1, allEntries(got), "oracle");
+    for (int i = 0; i < routes; i += 7) {
+      Request q = new Request("GET", "/r" + i, i % 3 == 0 ? "foo.com" : "bar.com");
+      assertEquals(routed(scratch.current(), q), routed(got, q), q.toString());
+    }
+    assertEquals(inlineUsers(scratch.current().routing()), inlineUsers(got.routing()));
+  }
+
   private static RouteTarget target(ConfigStore store, String path) {
     Match<RouteTarget> m = store.current().router().match(new Request("GET", path, null));
     assertNotNull(m, path);
