@@ -1,12 +1,13 @@
 package org.apigw.store;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeSet;
 import org.apigw.collect.PersistentHashMap;
 import org.apigw.plugin.PluginChain;
 import org.apigw.plugin.Plugins;
@@ -52,7 +53,9 @@ final class RoutingUpdate {
   /** From scratch: routes resolved so far, made persistent in one pass at the end; else null. */
   private Map<String, ResolvedRoute> resolvedInBulk;
   private PersistentHashMap<String, Routing.InlineUpstream> inline;
-  private final Set<String> releasedInline = new TreeSet<>();
+  /** From scratch: the inline upstreams, made persistent in one pass at the end; else null. */
+  private Map<String, Routing.InlineUpstream> inlineInBulk;
+  private final Set<String> releasedInline = new HashSet<>();
 
   private RoutingUpdate(
       Plugins plugins,
@@ -110,17 +113,24 @@ final class RoutingUpdate {
       byService = reindex(byService, id, serviceId(before), serviceId(after));
       byConfig = reindex(byConfig, id, pluginConfigId(before), pluginConfigId(after));
     }
-    Set<String> affected = new TreeSet<>(changes.ids(ResourceType.ROUTES));
+    List<PersistentHashMap<String, String>> reached = new ArrayList<>();
+    int reach = changes.ids(ResourceType.ROUTES).size();
     for (String service : changes.ids(ResourceType.SERVICES)) {
-      affected.addAll(byService.getOrDefault(service, PersistentHashMap.empty()).keySet());
+      reached.add(byService.getOrDefault(service, PersistentHashMap.empty()));
+      reach += reached.get(reached.size() - 1).size();
     }
     for (String config : changes.ids(ResourceType.PLUGIN_CONFIGS)) {
-      affected.addAll(byConfig.getOrDefault(config, PersistentHashMap.empty()).keySet());
+      reached.add(byConfig.getOrDefault(config, PersistentHashMap.empty()));
+      reach += reached.get(reached.size() - 1).size();
     }
-    if (affected.size() > Math.max(WHOLESALE_MIN, routes.size() / 4)) {
+    if (reach > Math.max(WHOLESALE_MIN, routes.size() / 4)) {
       // e.g. a service most routes name: patching that many keys one path copy at a time costs
-      // more than building the router again in bulk
+      // more than building the router again in bulk (reach counts a route once per reason)
       return fromScratch(plugins, previous, resources);
+    }
+    Set<String> affected = new HashSet<>(changes.ids(ResourceType.ROUTES));
+    for (PersistentHashMap<String, String> ids : reached) {
+      affected.addAll(ids.keySet());
     }
     RoutingUpdate update = new RoutingUpdate(plugins, resources, previous.resolved(), previous.inlineUpstreams());
     RouteTable<RouteTarget> table = update.resolve(previous.table(), affected);
@@ -141,19 +151,18 @@ final class RoutingUpdate {
         byConfig.computeIfAbsent(route.pluginConfigId(), c -> new HashMap<>()).put(route.id(), route.id());
       }
     }
+    RoutingUpdate update = new RoutingUpdate(plugins, resources, previous.resolved(), PersistentHashMap.empty());
     // every previous inline state is released, then offered again to the routes that still use it
-    PersistentHashMap<String, Routing.InlineUpstream> unused = PersistentHashMap.empty();
-    for (Map.Entry<String, Routing.InlineUpstream> e : previous.inlineUpstreams().entrySet()) {
-      unused = unused.with(e.getKey(), new Routing.InlineUpstream(e.getValue().state(), 0));
-    }
-    RoutingUpdate update = new RoutingUpdate(plugins, resources, previous.resolved(), unused);
-    update.releasedInline.addAll(unused.keySet());
+    update.inlineInBulk = new HashMap<>();
+    previous.inlineUpstreams().forEach(
+        (key, use) -> update.inlineInBulk.put(key, new Routing.InlineUpstream(use.state(), 0)));
+    update.releasedInline.addAll(update.inlineInBulk.keySet());
     update.resolved = PersistentHashMap.empty();
     update.resolvedInBulk = new HashMap<>();
-    RouteTable<RouteTarget> table = update.resolve(RouteTable.empty(previous.table().kind()), routes.keySet());
+    RouteTable<RouteTarget> table = update.resolveAll(RouteTable.empty(previous.table().kind()), routes.values());
     return new Routing(
         table, PersistentHashMap.copyOf(update.resolvedInBulk), persistent(byService), persistent(byConfig),
-        update.inline);
+        PersistentHashMap.copyOf(update.inlineInBulk));
   }
 
   private static PersistentHashMap<String, PersistentHashMap<String, String>> persistent(
@@ -188,6 +197,19 @@ final class RoutingUpdate {
     return stored == null ? null : (Route) stored.resource();
   }
 
+  /** Resolves every route of {@code routes} (all there are) into {@code table}, which is empty. */
+  private RouteTable<RouteTarget> resolveAll(RouteTable<RouteTarget> table, Collection<StoredResource> routes) {
+    List<RouteSpec<RouteTarget>> put = new ArrayList<>(routes.size());
+    for (StoredResource stored : routes) {
+      Route route = (Route) stored.resource();
+      if (route.status() != 0) { // disabled routes are not routed
+        put.add(spec(route));
+      }
+    }
+    sweepInline();
+    return table.update(List.of(), put);
+  }
+
   /** Re-resolves {@code ids} against the new resources and patches {@code table} with them. */
   private RouteTable<RouteTarget> resolve(RouteTable<RouteTarget> table, Set<String> ids) {
     // release first: a route's inline upstream may pass to another affected route of the batch
@@ -208,13 +230,34 @@ final class RoutingUpdate {
         put.add(spec(route));
       }
     }
+    sweepInline();
+    return table.update(removed, put);
+  }
+
+  /** Drops the inline upstreams that lost their last user in this update. */
+  private void sweepInline() {
     for (String key : releasedInline) {
-      Routing.InlineUpstream use = inline.get(key);
+      Routing.InlineUpstream use = inlineUse(key);
       if (use != null && use.users() == 0) {
-        inline = inline.without(key);
+        if (inlineInBulk != null) {
+          inlineInBulk.remove(key);
+        } else {
+          inline = inline.without(key);
+        }
       }
     }
-    return table.update(removed, put);
+  }
+
+  private Routing.InlineUpstream inlineUse(String key) {
+    return inlineInBulk != null ? inlineInBulk.get(key) : inline.get(key);
+  }
+
+  private void setInlineUse(String key, Routing.InlineUpstream use) {
+    if (inlineInBulk != null) {
+      inlineInBulk.put(key, use);
+    } else {
+      inline = inline.with(key, use);
+    }
   }
 
   private RouteSpec<RouteTarget> spec(Route route) {
@@ -278,21 +321,21 @@ final class RoutingUpdate {
   }
 
   private void release(String key) {
-    Routing.InlineUpstream use = inline.get(key);
+    Routing.InlineUpstream use = inlineUse(key);
     if (use != null) {
-      inline = inline.with(key, new Routing.InlineUpstream(use.state(), Math.max(0, use.users() - 1)));
+      setInlineUse(key, new Routing.InlineUpstream(use.state(), Math.max(0, use.users() - 1)));
       releasedInline.add(key);
     }
   }
 
   /** The state for {@code key}: the current one while its upstream config is equal, else new. */
   private UpstreamState acquire(String key, Upstream upstream) {
-    Routing.InlineUpstream use = inline.get(key);
+    Routing.InlineUpstream use = inlineUse(key);
     UpstreamState state =
         use != null && use.state().upstream().equals(upstream)
             ? use.state()
             : RuntimeBuilder.state(key, upstream);
-    inline = inline.with(key, new Routing.InlineUpstream(state, use == null ? 1 : use.users() + 1));
+    setInlineUse(key, new Routing.InlineUpstream(state, use == null ? 1 : use.users() + 1));
     return state;
   }
 }
