@@ -13,24 +13,34 @@ import org.apigw.expr.Expr;
  */
 final class RouteEntry<T> {
 
-  /** Bucket order: priority DESC, then longer original uri, then input order. */
+  /**
+   * Bucket order: priority DESC, then longer original uri, then input order. Input order is
+   * {@link #order} for a router built from a list (each entry has its own); a {@link RouteTable}
+   * gives every entry order 0, so its input order is route id, then the uri's position in the
+   * route: the order its routes would have in a list sorted by id, without numbering them all.
+   */
   static final Comparator<RouteEntry<?>> ORDER =
       Comparator.<RouteEntry<?>>comparingInt(e -> -e.route.priority())
           .thenComparingInt(e -> -e.pattern.uri.length())
-          .thenComparingInt(e -> e.order);
+          .thenComparingInt(e -> e.order)
+          .thenComparing(e -> e.route.id())
+          .thenComparingInt(e -> e.uriIndex);
 
   final RouteSpec<T> route;
   final PathPattern pattern;
   final int order;
+  /** Position of {@link #pattern}'s uri in the route's uris. */
+  final int uriIndex;
   private final String[] methods; // null = any
   private final CidrMatcher remoteAddrs; // null = any
   private final HostFilter hosts; // null = any
   private final Expr vars; // null = always
 
-  RouteEntry(RouteSpec<T> route, PathPattern pattern, int order, boolean filterHosts) {
+  RouteEntry(RouteSpec<T> route, PathPattern pattern, int order, int uriIndex, boolean filterHosts) {
     this.route = route;
     this.pattern = pattern;
     this.order = order;
+    this.uriIndex = uriIndex;
     if (route.methods().isEmpty()) {
       this.methods = null;
     } else {

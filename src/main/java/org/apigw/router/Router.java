@@ -3,8 +3,9 @@ package org.apigw.router;
 import java.util.List;
 
 /**
- * An immutable route index. Built once per config revision off the event loops; matched
- * concurrently from every event loop.
+ * An immutable route index, built or updated off the event loops and matched concurrently from
+ * every event loop. {@link #build} indexes a list of routes at once; the config store keeps a
+ * {@link RouteTable} instead, which it patches per changed route.
  */
 public interface Router<T> {
 

@@ -2,9 +2,14 @@ package org.apigw.router;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apigw.collect.PersistentHashMap;
 
 /**
  * One uri index, the equivalent of one lua-resty-radixtree instance: exact uris in a hash map,
@@ -18,22 +23,41 @@ import java.util.Map;
  * a lookup evaluates only the entries whose pattern can match the path (plus the bucket's other
  * entries), still in {@link RouteEntry#ORDER}; the result is the same as scanning the bucket.
  *
- * <p>Immutable once built; safe for concurrent lookups. A lookup allocates only the {@link Match}
- * (and the params map in the parameter router), plus, in an indexed bucket, the candidate list
- * and path segment strings.
+ * <p>Immutable; safe for concurrent lookups. A lookup allocates only the {@link Match} (and the
+ * params map in the parameter router), plus, in an indexed bucket, the candidate list and path
+ * segment strings. {@link #edit} returns a new index that rebuilds only the buckets whose keys the
+ * edit touches and shares the rest (both maps are persistent), so one changed route costs its own
+ * buckets, not the whole index.
  */
 final class UriIndex<T> {
   /** A prefix bucket gets a segment index when it holds more capture entries than this. */
   static final int SEGMENT_INDEX_MIN = 8;
 
-  private final Map<String, RouteEntry<T>[]> exact;
+  private static final UriIndex<?> EMPTY =
+      new UriIndex<>(PersistentHashMap.empty(), PrefixTrie.empty(false));
+
+  /** Matches the buckets {@link PrefixTrie#longestFirst} offers; a constant, so no allocation. */
+  private static final PrefixTrie.Probe<Bucket<Object>, RequestView, String, Match<Object>> BUCKET =
+      Bucket::match;
+
+  private final PersistentHashMap<String, RouteEntry<T>[]> exact;
   private final PrefixTrie<Bucket<T>> prefix;
 
-  private UriIndex(Map<String, RouteEntry<T>[]> exact, PrefixTrie<Bucket<T>> prefix) {
+  private UriIndex(PersistentHashMap<String, RouteEntry<T>[]> exact, PrefixTrie<Bucket<T>> prefix) {
     this.exact = exact;
     this.prefix = prefix;
   }
 
+  @SuppressWarnings("unchecked")
+  static <T> UriIndex<T> empty() {
+    return (UriIndex<T>) EMPTY;
+  }
+
+  boolean isEmpty() {
+    return exact.isEmpty() && prefix.size() == 0;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
   Match<T> match(RequestView r, String path) {
     RouteEntry<T>[] bucket = exact.get(path);
     if (bucket != null) {
@@ -43,16 +67,114 @@ final class UriIndex<T> {
         }
       }
     }
-    if (prefix == null) {
+    if (prefix.size() == 0) {
       return null;
     }
-    for (PrefixTrie.Node<Bucket<T>> n = prefix.deepest(path); n != null; n = n.up) {
-      Match<T> m = n.value.match(r, path);
-      if (m != null) {
-        return m;
-      }
+    return (Match<T>) prefix.longestFirst(path, r, path, (PrefixTrie.Probe) BUCKET);
+  }
+
+  /**
+   * This index with {@code removed} entries taken out (by identity) and {@code added} put in;
+   * only the buckets of their keys are rebuilt.
+   */
+  UriIndex<T> edit(Collection<RouteEntry<T>> removed, Collection<RouteEntry<T>> added) {
+    if (isEmpty()) {
+      return build(added); // nothing to remove from: a first build
     }
-    return null;
+    Map<String, BucketEdit<T>> exactEdits = new HashMap<>();
+    Map<String, BucketEdit<T>> prefixEdits = new HashMap<>();
+    for (RouteEntry<T> e : removed) {
+      (e.pattern.exact ? exactEdits : prefixEdits).computeIfAbsent(e.pattern.key, k -> new BucketEdit<>()).remove(e);
+    }
+    for (RouteEntry<T> e : added) {
+      (e.pattern.exact ? exactEdits : prefixEdits).computeIfAbsent(e.pattern.key, k -> new BucketEdit<>()).add(e);
+    }
+    PersistentHashMap<String, RouteEntry<T>[]> ex = exact;
+    for (Map.Entry<String, BucketEdit<T>> b : exactEdits.entrySet()) {
+      RouteEntry<T>[] now = b.getValue().applyTo(ex.get(b.getKey()));
+      ex = now.length == 0 ? ex.without(b.getKey()) : ex.with(b.getKey(), now);
+    }
+    PrefixTrie<Bucket<T>> trie = prefix;
+    for (Map.Entry<String, BucketEdit<T>> b : prefixEdits.entrySet()) {
+      Bucket<T> old = trie.get(b.getKey());
+      RouteEntry<T>[] now = b.getValue().applyTo(old == null ? null : old.entries);
+      trie = now.length == 0 ? trie.without(b.getKey()) : trie.with(b.getKey(), new Bucket<>(b.getKey(), now));
+    }
+    return new UriIndex<>(ex, trie);
+  }
+
+  /** An index of {@code entries}, every map built in one pass (a path copy per key would not pay). */
+  @SuppressWarnings("unchecked")
+  private static <T> UriIndex<T> build(Collection<RouteEntry<T>> entries) {
+    if (entries.isEmpty()) {
+      return empty();
+    }
+    if (entries.size() == 1) {
+      // one route's uri, e.g. the index of a host only it serves: skip the grouping maps
+      RouteEntry<T> only = entries.iterator().next();
+      RouteEntry<T>[] bucket = (RouteEntry<T>[]) new RouteEntry<?>[] {only};
+      String key = only.pattern.key;
+      if (only.pattern.exact) {
+        return new UriIndex<>(
+            PersistentHashMap.<String, RouteEntry<T>[]>empty().with(key, bucket), PrefixTrie.empty(false));
+      }
+      return new UriIndex<>(
+          PersistentHashMap.empty(), PrefixTrie.<Bucket<T>>empty(false).with(key, new Bucket<>(key, bucket)));
+    }
+    Map<String, List<RouteEntry<T>>> exact = new HashMap<>();
+    Map<String, List<RouteEntry<T>>> prefix = new HashMap<>();
+    for (RouteEntry<T> e : entries) {
+      (e.pattern.exact ? exact : prefix).computeIfAbsent(e.pattern.key, k -> new ArrayList<>(1)).add(e);
+    }
+    Map<String, RouteEntry<T>[]> ex = new HashMap<>((int) (exact.size() / 0.75f) + 1);
+    exact.forEach((key, bucket) -> ex.put(key, sorted(bucket)));
+    Map<String, Bucket<T>> buckets = new HashMap<>((int) (prefix.size() / 0.75f) + 1);
+    prefix.forEach((key, bucket) -> buckets.put(key, new Bucket<>(key, sorted(bucket))));
+    return new UriIndex<>(PersistentHashMap.copyOf(ex), PrefixTrie.of(false, buckets));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> RouteEntry<T>[] sorted(List<RouteEntry<T>> list) {
+    RouteEntry<T>[] a = (RouteEntry<T>[]) list.toArray(new RouteEntry<?>[0]);
+    if (a.length > 1) {
+      Arrays.sort(a, RouteEntry.ORDER);
+    }
+    return a;
+  }
+
+  /** What one edit does to one bucket: entries out (by identity), entries in, then re-sort. */
+  private static final class BucketEdit<T> {
+    private Set<RouteEntry<T>> removed = Set.of(); // replaced on the first removal
+    private final List<RouteEntry<T>> added = new ArrayList<>(1);
+
+    void remove(RouteEntry<T> e) {
+      if (removed.isEmpty()) {
+        removed = Collections.newSetFromMap(new IdentityHashMap<>());
+      }
+      removed.add(e);
+    }
+
+    void add(RouteEntry<T> e) {
+      added.add(e);
+    }
+
+    @SuppressWarnings("unchecked")
+    RouteEntry<T>[] applyTo(RouteEntry<T>[] old) {
+      List<RouteEntry<T>> kept = new ArrayList<>((old == null ? 0 : old.length) + added.size());
+      if (old != null) {
+        for (RouteEntry<T> e : old) {
+          if (!removed.contains(e)) {
+            kept.add(e);
+          }
+        }
+      }
+      kept.addAll(added);
+      RouteEntry<T>[] a = (RouteEntry<T>[]) kept.toArray(new RouteEntry<?>[0]);
+      if (a.length > 1) {
+        Arrays.sort(a, RouteEntry.ORDER); // kept entries are one sorted run: near-linear
+      }
+      return a;
+    }
   }
 
   /** The entries of one prefix key, sorted by {@link RouteEntry#ORDER}, maybe segment-indexed. */
@@ -239,43 +361,6 @@ final class UriIndex<T> {
       } else {
         walk(n, path, end + 1, out);
       }
-    }
-  }
-
-  /** Collects entries, then sorts each bucket once. */
-  static final class Builder<T> {
-    private final Map<String, List<RouteEntry<T>>> exact = new HashMap<>();
-    private final Map<String, List<RouteEntry<T>>> prefix = new HashMap<>();
-
-    void add(RouteEntry<T> e) {
-      (e.pattern.exact ? exact : prefix)
-          .computeIfAbsent(e.pattern.key, k -> new ArrayList<>(1))
-          .add(e);
-    }
-
-    UriIndex<T> build() {
-      Map<String, RouteEntry<T>[]> ex = new HashMap<>((int) (exact.size() / 0.75f) + 1);
-      for (Map.Entry<String, List<RouteEntry<T>>> b : exact.entrySet()) {
-        ex.put(b.getKey(), sorted(b.getValue()));
-      }
-      PrefixTrie<Bucket<T>> trie = null;
-      if (!prefix.isEmpty()) {
-        trie = new PrefixTrie<>(false);
-        for (Map.Entry<String, List<RouteEntry<T>>> b : prefix.entrySet()) {
-          trie.put(b.getKey(), new Bucket<>(b.getKey(), sorted(b.getValue())));
-        }
-        trie.freeze();
-      }
-      return new UriIndex<>(ex, trie);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> RouteEntry<T>[] sorted(List<RouteEntry<T>> list) {
-      RouteEntry<T>[] a = (RouteEntry<T>[]) list.toArray(new RouteEntry<?>[0]);
-      if (a.length > 1) {
-        java.util.Arrays.sort(a, RouteEntry.ORDER);
-      }
-      return a;
     }
   }
 }

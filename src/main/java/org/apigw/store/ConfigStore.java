@@ -3,7 +3,6 @@ package org.apigw.store;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apigw.collect.PersistentSortedMap;
 import org.apigw.plugin.Plugins;
 import org.apigw.resource.Decoded;
 import org.apigw.resource.ResourceCodec;
@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * source: that read validates it even if its bytes did not change, and keeps it as the last good
  * value (when the source's value is refused) only if it passes validation itself, so a snapshot
  * written by an older, laxer build never outlives the first read from etcd.
+ *
+ * <p>Each type's resources are a {@link PersistentSortedMap}, and each publish names the ids it
+ * put or deleted in a {@link ChangeSet}, so that applying one change copies one tree path and
+ * {@link RuntimeBuilder} redoes only what that change feeds; a full read diffs against what is
+ * served (by value identity) and does the same.
  *
  * <p>Threading: writers ({@link #apply}, {@link #replaceAll}) are serialised by the object's
  * monitor and run on source threads, never on event loops; readers call {@link #current()}
@@ -72,7 +77,7 @@ public final class ConfigStore implements ConfigSink {
       String prefix, ResourceCodec codec, String routerKind, Plugins plugins, Consumer<RuntimeConfig> onPublish) {
     this.prefix = prefix;
     this.codec = codec;
-    this.builder = new RuntimeBuilder(routerKind, plugins);
+    this.builder = new RuntimeBuilder(plugins);
     this.onPublish = onPublish;
     this.current = RuntimeConfig.empty(routerKind);
   }
@@ -115,8 +120,8 @@ public final class ConfigStore implements ConfigSink {
   @Override
   public synchronized void apply(long revision, List<ConfigEntry> changes) {
     RuntimeConfig previous = current;
-    Map<ResourceType, SortedMap<String, StoredResource>> next = new EnumMap<>(previous.resources());
-    Set<ResourceType> touched = EnumSet.noneOf(ResourceType.class);
+    Map<ResourceType, PersistentSortedMap<String, StoredResource>> next = new EnumMap<>(previous.resources());
+    ChangeSet changed = new ChangeSet();
     for (ConfigEntry change : changes) {
       ConfigKey.Parsed parsed = ConfigKey.parse(prefix, change.key());
       if (parsed.skip() != ConfigKey.Skip.NONE) {
@@ -124,22 +129,23 @@ public final class ConfigStore implements ConfigSink {
         continue;
       }
       ConfigKey key = parsed.key();
-      SortedMap<String, StoredResource> map = writable(next, touched, key.type());
+      PersistentSortedMap<String, StoredResource> map = next.get(key.type());
       if (change.isDelete()) {
-        if (map.remove(key.id()) == null) {
-          untouchIfUnchanged(next, previous, touched, key.type());
+        if (map.containsKey(key.id())) {
+          next.put(key.type(), map.without(key.id()));
+          changed.changed(key.type(), key.id());
         }
         rejections.remove(change.key());
         continue;
       }
       StoredResource stored = decode(key, change, revision);
       if (stored != null) {
-        map.put(key.id(), stored);
-      } else {
-        untouchIfUnchanged(next, previous, touched, key.type());
+        next.put(key.type(), map.with(key.id(), stored));
+        changed.changed(key.type(), key.id());
       }
+      // a refused value changes nothing: the last good one keeps serving
     }
-    publish(previous, revision, previous.clusterId(), previous.origin(), next, touched);
+    publish(previous, revision, previous.clusterId(), previous.origin(), next, changed);
   }
 
   @Override
@@ -197,20 +203,19 @@ public final class ConfigStore implements ConfigSink {
     // rejections of keys that no longer exist are gone with them
     rejections.keySet().retainAll(stillRejected.keySet());
     unverified = nowUnverified;
-    Set<ResourceType> touched = EnumSet.noneOf(ResourceType.class);
-    Map<ResourceType, SortedMap<String, StoredResource>> next = new EnumMap<>(ResourceType.class);
+    ChangeSet changed = new ChangeSet();
+    Map<ResourceType, PersistentSortedMap<String, StoredResource>> next = new EnumMap<>(ResourceType.class);
     int before = 0;
     int after = 0;
     for (ResourceType type : ResourceType.values()) {
-      SortedMap<String, StoredResource> old = previous.all(type);
+      PersistentSortedMap<String, StoredResource> old = previous.resources().get(type);
       SortedMap<String, StoredResource> now = fresh.get(type);
       before += old.size();
       after += now.size();
-      if (sameEntries(old, now)) {
-        next.put(type, old);
+      if (diff(type, old, now, changed)) {
+        next.put(type, PersistentSortedMap.copyOf(now));
       } else {
-        next.put(type, Collections.unmodifiableSortedMap(now));
-        touched.add(type);
+        next.put(type, old);
       }
     }
     if (previous.origin() != ConfigOrigin.NONE && before > 0 && after == 0) {
@@ -218,13 +223,13 @@ public final class ConfigStore implements ConfigSink {
           "full read from {} at revision {} holds no resources: dropping all {} served keys ({})",
           origin.label(), revision, before, reason);
     }
-    if (origin != previous.origin() || touched.isEmpty()) {
-      touched.addAll(EnumSet.allOf(ResourceType.class)); // first load or origin switch: build everything
+    if (origin != previous.origin() || changed.isEmpty()) {
+      changed = ChangeSet.everything(); // first load or origin switch: build everything
     }
-    publish(previous, revision, clusterId, origin, next, touched);
+    publish(previous, revision, clusterId, origin, next, changed);
     log.info(
         "loaded {} keys from {} at revision {} ({} changed types, {} rejected)",
-        after, origin.label(), revision, touched.size(), stillRejected.size());
+        after, origin.label(), revision, changed.typeCount(), stillRejected.size());
   }
 
   private void publish(
@@ -232,13 +237,10 @@ public final class ConfigStore implements ConfigSink {
       long revision,
       long clusterId,
       ConfigOrigin origin,
-      Map<ResourceType, SortedMap<String, StoredResource>> next,
-      Set<ResourceType> touched) {
-    for (ResourceType type : touched) {
-      next.put(type, Collections.unmodifiableSortedMap(next.get(type)));
-    }
+      Map<ResourceType, PersistentSortedMap<String, StoredResource>> next,
+      ChangeSet changed) {
     RuntimeConfig built =
-        builder.build(previous, revision, clusterId, origin, Collections.unmodifiableMap(next), touched);
+        builder.build(previous, revision, clusterId, origin, Collections.unmodifiableMap(next), changed);
     current = built;
     confirmedAtMillis = built.appliedAtMillis();
     try {
@@ -294,35 +296,28 @@ public final class ConfigStore implements ConfigSink {
     return parsed.key() != null && current.all(parsed.key().type()).containsKey(parsed.key().id());
   }
 
-  private static SortedMap<String, StoredResource> writable(
-      Map<ResourceType, SortedMap<String, StoredResource>> next, Set<ResourceType> touched, ResourceType type) {
-    if (touched.add(type)) {
-      next.put(type, new TreeMap<>(next.get(type)));
-    }
-    return next.get(type);
-  }
-
-  /** A batch whose only change to a type was refused (or a no-op delete) need not rebuild it. */
-  private static void untouchIfUnchanged(
-      Map<ResourceType, SortedMap<String, StoredResource>> next,
-      RuntimeConfig previous,
-      Set<ResourceType> touched,
-      ResourceType type) {
-    if (sameEntries(previous.all(type), next.get(type))) {
-      touched.remove(type);
-      next.put(type, previous.all(type));
-    }
-  }
-
-  private static boolean sameEntries(SortedMap<String, StoredResource> a, SortedMap<String, StoredResource> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (Map.Entry<String, StoredResource> e : a.entrySet()) {
-      if (b.get(e.getKey()) != e.getValue()) {
-        return false;
+  /**
+   * Records in {@code changed} the ids of {@code type} whose stored value is not the same object
+   * in {@code old} and {@code now}; true when there is any.
+   */
+  private static boolean diff(
+      ResourceType type,
+      SortedMap<String, StoredResource> old,
+      SortedMap<String, StoredResource> now,
+      ChangeSet changed) {
+    boolean any = false;
+    for (Map.Entry<String, StoredResource> e : old.entrySet()) {
+      if (now.get(e.getKey()) != e.getValue()) {
+        changed.changed(type, e.getKey());
+        any = true;
       }
     }
-    return true;
+    for (String id : now.keySet()) {
+      if (!old.containsKey(id)) {
+        changed.changed(type, id);
+        any = true;
+      }
+    }
+    return any;
   }
 }

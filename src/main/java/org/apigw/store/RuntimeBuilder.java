@@ -4,43 +4,35 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
+import org.apigw.collect.PersistentHashMap;
+import org.apigw.collect.PersistentSortedMap;
 import org.apigw.plugin.PluginChain;
 import org.apigw.plugin.Plugins;
 import org.apigw.resource.GlobalRule;
-import org.apigw.resource.PluginConfig;
 import org.apigw.resource.PluginMetadata;
 import org.apigw.resource.ResourceType;
-import org.apigw.resource.Route;
-import org.apigw.resource.Service;
 import org.apigw.resource.Upstream;
-import org.apigw.router.RouteSpec;
-import org.apigw.router.Router;
 import org.apigw.upstream.Balancers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Derives the indexes of a {@link RuntimeConfig} from its resources, rebuilding only what the
- * changed types feed: the router (with each route's plugin chain) when routes, services or
- * plugin configs changed, balancers when upstreams did, the global chain when global rules did.
- * Balancer state is carried over for every upstream whose config is unchanged, and a route's
- * chain is reused while its route, service and plugin config objects are the same.
+ * Derives the indexes of a {@link RuntimeConfig} from its resources, redoing only what the
+ * changes feed: the routes a change reaches when routes, services or plugin configs changed (see
+ * {@link RoutingUpdate}), the changed upstreams' balancers, the global chain when global rules
+ * changed, the consumer index when consumers, credentials or groups did. Balancer state is
+ * carried over for every upstream whose config is unchanged, and a route's chain is reused while
+ * its route, service and plugin config objects are the same.
  */
 final class RuntimeBuilder {
 
   private static final Logger log = LoggerFactory.getLogger(RuntimeBuilder.class);
 
-  /** A route's chain and the resource objects it was merged from (compared by identity). */
-  record ChainMemo(Route route, Service service, PluginConfig pluginConfig, PluginChain chain) {}
-
-  private final String routerKind;
   private final Plugins plugins;
 
   /** @param plugins null: every chain is empty */
-  RuntimeBuilder(String routerKind, Plugins plugins) {
-    this.routerKind = routerKind;
+  RuntimeBuilder(Plugins plugins) {
     this.plugins = plugins;
   }
 
@@ -49,32 +41,24 @@ final class RuntimeBuilder {
       long revision,
       long clusterId,
       ConfigOrigin origin,
-      Map<ResourceType, SortedMap<String, StoredResource>> resources,
-      Set<ResourceType> touched) {
-    Map<String, UpstreamState> upstreams =
-        touched.contains(ResourceType.UPSTREAMS)
-            ? upstreamStates(previous.upstreamStates(), resources.get(ResourceType.UPSTREAMS))
+      Map<ResourceType, PersistentSortedMap<String, StoredResource>> resources,
+      ChangeSet changes) {
+    PersistentHashMap<String, UpstreamState> upstreams =
+        changes.touched(ResourceType.UPSTREAMS)
+            ? upstreamStates(previous.upstreamStates(), resources.get(ResourceType.UPSTREAMS), changes)
             : previous.upstreamStates();
-    Router<RouteTarget> router = previous.router();
-    Map<String, UpstreamState> inline = previous.inlineUpstreamStates();
-    Map<String, ChainMemo> chains = previous.routeChains();
-    if (touched.contains(ResourceType.ROUTES)
-        || touched.contains(ResourceType.SERVICES)
-        || touched.contains(ResourceType.PLUGIN_CONFIGS)) {
-      Map<String, UpstreamState> nextInline = new HashMap<>();
-      Map<String, ChainMemo> nextChains = new HashMap<>();
-      router = router(resources, previous.inlineUpstreamStates(), nextInline, previous.routeChains(), nextChains);
-      inline = Map.copyOf(nextInline);
-      chains = Map.copyOf(nextChains);
-    }
+    Routing routing =
+        RoutingUpdate.needed(changes)
+            ? RoutingUpdate.apply(plugins, previous.routing(), previous.all(ResourceType.ROUTES), resources, changes)
+            : previous.routing();
     PluginChain global =
-        touched.contains(ResourceType.GLOBAL_RULES)
+        changes.touched(ResourceType.GLOBAL_RULES)
             ? globalChain(resources.get(ResourceType.GLOBAL_RULES))
             : previous.globalChain();
     ConsumerIndex consumers =
-        touched.contains(ResourceType.CONSUMERS)
-                || touched.contains(ResourceType.CREDENTIALS)
-                || touched.contains(ResourceType.CONSUMER_GROUPS)
+        changes.touched(ResourceType.CONSUMERS)
+                || changes.touched(ResourceType.CREDENTIALS)
+                || changes.touched(ResourceType.CONSUMER_GROUPS)
             ? ConsumerIndex.build(
                 plugins,
                 resources.get(ResourceType.CONSUMERS),
@@ -82,12 +66,12 @@ final class RuntimeBuilder {
                 resources.get(ResourceType.CONSUMER_GROUPS))
             : previous.consumers();
     Map<String, Object> metadata =
-        touched.contains(ResourceType.PLUGIN_METADATA)
+        changes.touched(ResourceType.PLUGIN_METADATA)
             ? pluginMetadata(resources.get(ResourceType.PLUGIN_METADATA))
             : previous.pluginMetadata();
     return new RuntimeConfig(
-        revision, clusterId, origin, System.currentTimeMillis(), resources, router, upstreams, inline,
-        global, chains, consumers, metadata);
+        revision, clusterId, origin, System.currentTimeMillis(), resources, routing, upstreams, global,
+        consumers, metadata);
   }
 
   /** Each plugin's metadata, decoded once per change; one that does not decode is left out. */
@@ -127,119 +111,36 @@ final class RuntimeBuilder {
     return plugins.union(sources);
   }
 
-  /** service ⊕ plugin_config ⊕ route, the more specific winning; reused when nothing changed. */
-  private PluginChain routeChain(
-      Route route, Service service, PluginConfig config, Map<String, ChainMemo> previous, Map<String, ChainMemo> next) {
-    if (plugins == null) {
-      return PluginChain.EMPTY;
-    }
-    ChainMemo memo = previous.get(route.id());
-    if (memo == null || memo.route() != route || memo.service() != service || memo.pluginConfig() != config) {
-      List<Plugins.Source> levels = new ArrayList<>(3);
-      if (service != null) {
-        levels.add(new Plugins.Source("services/" + service.id(), service.plugins()));
+  /**
+   * The changed upstreams' states (all of them when upstreams changed as a whole); a state is
+   * kept while its upstream's config is equal, so its balancer position survives.
+   */
+  private static PersistentHashMap<String, UpstreamState> upstreamStates(
+      PersistentHashMap<String, UpstreamState> previous,
+      SortedMap<String, StoredResource> upstreams,
+      ChangeSet changes) {
+    if (changes.whole(ResourceType.UPSTREAMS)) {
+      PersistentHashMap<String, UpstreamState> states = PersistentHashMap.empty();
+      for (StoredResource stored : upstreams.values()) {
+        states = states.with(stored.id(), carriedOver(previous.get(stored.id()), stored));
       }
-      if (config != null) {
-        levels.add(new Plugins.Source("plugin_configs/" + config.id(), config.plugins()));
-      }
-      levels.add(new Plugins.Source("routes/" + route.id(), route.plugins()));
-      memo = new ChainMemo(route, service, config, plugins.chain(levels));
+      return states;
     }
-    next.put(route.id(), memo);
-    return memo.chain();
+    PersistentHashMap<String, UpstreamState> states = previous;
+    for (String id : changes.ids(ResourceType.UPSTREAMS)) {
+      StoredResource stored = upstreams.get(id);
+      states = stored == null ? states.without(id) : states.with(id, carriedOver(previous.get(id), stored));
+    }
+    return states;
   }
 
-  private Router<RouteTarget> router(
-      Map<ResourceType, SortedMap<String, StoredResource>> resources,
-      Map<String, UpstreamState> previousInline,
-      Map<String, UpstreamState> nextInline,
-      Map<String, ChainMemo> previousChains,
-      Map<String, ChainMemo> nextChains) {
-    SortedMap<String, StoredResource> services = resources.get(ResourceType.SERVICES);
-    SortedMap<String, StoredResource> configs = resources.get(ResourceType.PLUGIN_CONFIGS);
-    List<RouteSpec<RouteTarget>> specs = new ArrayList<>(resources.get(ResourceType.ROUTES).size());
-    for (StoredResource stored : resources.get(ResourceType.ROUTES).values()) {
-      Route route = (Route) stored.resource();
-      if (route.status() == 0) {
-        continue; // disabled routes are not routed
-      }
-      Service service = null;
-      boolean serviceMissing = false;
-      if (route.serviceId() != null) {
-        StoredResource s = services.get(route.serviceId());
-        service = s == null ? null : (Service) s.resource();
-        serviceMissing = s == null;
-      }
-      PluginConfig config = null;
-      if (route.pluginConfigId() != null) {
-        StoredResource c = configs.get(route.pluginConfigId());
-        config = c == null ? null : (PluginConfig) c.resource();
-      }
-      RouteTarget target =
-          target(route, service, serviceMissing, previousInline, nextInline)
-              .withPlugins(config, routeChain(route, service, config, previousChains, nextChains));
-      List<String> hosts = !route.hosts().isEmpty() || service == null ? route.hosts() : service.hosts();
-      specs.add(
-          new RouteSpec<>(
-              route.id(), route.uris(), route.methods(), hosts, route.remoteAddrs(), route.vars(),
-              route.priority(), target));
-    }
-    return Router.build(routerKind, specs);
+  private static UpstreamState carriedOver(UpstreamState old, StoredResource stored) {
+    Upstream upstream = (Upstream) stored.resource();
+    return old != null && old.upstream().equals(upstream) ? old : state("upstream " + stored.id(), upstream);
   }
 
-  /** Route upstream, then route upstream_id, then the service's: the route's choice wins. */
-  private static RouteTarget target(
-      Route route,
-      Service service,
-      boolean serviceMissing,
-      Map<String, UpstreamState> previousInline,
-      Map<String, UpstreamState> nextInline) {
-    if (route.upstreamId() != null) {
-      return new RouteTarget(route, service, serviceMissing, null, route.upstreamId(), null, PluginChain.EMPTY);
-    }
-    if (route.upstream() != null) {
-      String key = "route/" + route.id();
-      return new RouteTarget(
-          route, service, serviceMissing, inline(key, route.upstream(), previousInline, nextInline), null, null,
-          PluginChain.EMPTY);
-    }
-    if (service != null && service.upstreamId() != null) {
-      return new RouteTarget(route, service, false, null, service.upstreamId(), null, PluginChain.EMPTY);
-    }
-    if (service != null && service.upstream() != null) {
-      String key = "service/" + service.id();
-      return new RouteTarget(
-          route, service, false, inline(key, service.upstream(), previousInline, nextInline), null, null,
-          PluginChain.EMPTY);
-    }
-    return new RouteTarget(route, service, serviceMissing, null, null, null, PluginChain.EMPTY);
-  }
-
-  private static UpstreamState inline(
-      String key, Upstream upstream, Map<String, UpstreamState> previous, Map<String, UpstreamState> next) {
-    UpstreamState state = next.get(key);
-    if (state == null) {
-      UpstreamState old = previous.get(key);
-      state = old != null && old.upstream().equals(upstream) ? old : state(key, upstream);
-      next.put(key, state);
-    }
-    return state;
-  }
-
-  private static Map<String, UpstreamState> upstreamStates(
-      Map<String, UpstreamState> previous, SortedMap<String, StoredResource> upstreams) {
-    Map<String, UpstreamState> states = new HashMap<>(upstreams.size() * 2);
-    for (StoredResource stored : upstreams.values()) {
-      Upstream upstream = (Upstream) stored.resource();
-      UpstreamState old = previous.get(stored.id());
-      states.put(
-          stored.id(),
-          old != null && old.upstream().equals(upstream) ? old : state("upstream " + stored.id(), upstream));
-    }
-    return Map.copyOf(states);
-  }
-
-  private static UpstreamState state(String what, Upstream upstream) {
+  /** A new state (and balancer) for {@code upstream}; {@code what} names it in the log. */
+  static UpstreamState state(String what, Upstream upstream) {
     try {
       return new UpstreamState(upstream, Balancers.create(upstream), null);
     } catch (IllegalArgumentException e) {

@@ -4,8 +4,9 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apigw.collect.PersistentHashMap;
+import org.apigw.collect.PersistentSortedMap;
 import org.apigw.plugin.PluginChain;
 import org.apigw.resource.PluginConfig;
 import org.apigw.resource.Resource;
@@ -18,7 +19,9 @@ import org.apigw.router.Router;
 /**
  * Everything a request reads, for one applied revision: resources by id, the router and the
  * upstream balancers. Immutable and value-based; published by {@link ConfigStore} with one
- * volatile write and read once per request, so a request never sees two revisions.
+ * volatile write and read once per request, so a request never sees two revisions. Its maps and
+ * router are persistent structures shared with the previous revision wherever a change did not
+ * reach, which is what lets one change cost O(change) rather than O(config).
  */
 public final class RuntimeConfig {
 
@@ -26,12 +29,10 @@ public final class RuntimeConfig {
   private final long clusterId;
   private final ConfigOrigin origin;
   private final long appliedAtMillis;
-  private final Map<ResourceType, SortedMap<String, StoredResource>> resources;
-  private final Router<RouteTarget> router;
-  private final Map<String, UpstreamState> upstreams;
-  private final Map<String, UpstreamState> inlineUpstreams;
+  private final Map<ResourceType, PersistentSortedMap<String, StoredResource>> resources;
+  private final Routing routing;
+  private final PersistentHashMap<String, UpstreamState> upstreams;
   private final PluginChain globalChain;
-  private final Map<String, RuntimeBuilder.ChainMemo> routeChains;
   private final ConsumerIndex consumers;
   private final Map<String, Object> pluginMetadata;
   /** route id + consumer → the route's chain with the consumer's plugins merged; filled lazily. */
@@ -47,12 +48,10 @@ public final class RuntimeConfig {
       long clusterId,
       ConfigOrigin origin,
       long appliedAtMillis,
-      Map<ResourceType, SortedMap<String, StoredResource>> resources,
-      Router<RouteTarget> router,
-      Map<String, UpstreamState> upstreams,
-      Map<String, UpstreamState> inlineUpstreams,
+      Map<ResourceType, PersistentSortedMap<String, StoredResource>> resources,
+      Routing routing,
+      PersistentHashMap<String, UpstreamState> upstreams,
       PluginChain globalChain,
-      Map<String, RuntimeBuilder.ChainMemo> routeChains,
       ConsumerIndex consumers,
       Map<String, Object> pluginMetadata) {
     this.revision = revision;
@@ -60,24 +59,21 @@ public final class RuntimeConfig {
     this.origin = origin;
     this.appliedAtMillis = appliedAtMillis;
     this.resources = resources;
-    this.router = router;
+    this.routing = routing;
     this.upstreams = upstreams;
-    this.inlineUpstreams = inlineUpstreams;
     this.globalChain = globalChain;
-    this.routeChains = routeChains;
     this.consumers = consumers;
     this.pluginMetadata = pluginMetadata;
   }
 
   static RuntimeConfig empty(String routerKind) {
-    Map<ResourceType, SortedMap<String, StoredResource>> none = new EnumMap<>(ResourceType.class);
+    Map<ResourceType, PersistentSortedMap<String, StoredResource>> none = new EnumMap<>(ResourceType.class);
     for (ResourceType type : ResourceType.values()) {
-      none.put(type, Collections.unmodifiableSortedMap(new TreeMap<>()));
+      none.put(type, PersistentSortedMap.empty());
     }
     return new RuntimeConfig(
-        0, 0, ConfigOrigin.NONE, 0, Collections.unmodifiableMap(none),
-        Router.build(routerKind, java.util.List.of()), Map.of(), Map.of(),
-        PluginChain.EMPTY, Map.of(), ConsumerIndex.EMPTY, Map.of());
+        0, 0, ConfigOrigin.NONE, 0, Collections.unmodifiableMap(none), Routing.empty(routerKind),
+        PersistentHashMap.empty(), PluginChain.EMPTY, ConsumerIndex.EMPTY, Map.of());
   }
 
   /** Consumers by credential and by name. */
@@ -131,7 +127,12 @@ public final class RuntimeConfig {
   }
 
   public Router<RouteTarget> router() {
-    return router;
+    return routing.table();
+  }
+
+  /** The router with what it was derived from, for the next revision's update. */
+  Routing routing() {
+    return routing;
   }
 
   /** All global rules' plugins, built once per change of the global rules. */
@@ -139,25 +140,17 @@ public final class RuntimeConfig {
     return globalChain;
   }
 
-  Map<String, RuntimeBuilder.ChainMemo> routeChains() {
-    return routeChains;
-  }
-
   /** Accepted keys of one type, by id, sorted. */
   public SortedMap<String, StoredResource> all(ResourceType type) {
     return resources.get(type);
   }
 
-  Map<ResourceType, SortedMap<String, StoredResource>> resources() {
+  Map<ResourceType, PersistentSortedMap<String, StoredResource>> resources() {
     return resources;
   }
 
-  Map<String, UpstreamState> upstreamStates() {
+  PersistentHashMap<String, UpstreamState> upstreamStates() {
     return upstreams;
-  }
-
-  Map<String, UpstreamState> inlineUpstreamStates() {
-    return inlineUpstreams;
   }
 
   public UpstreamState upstream(String id) {

@@ -282,7 +282,7 @@ class ParamSegmentIndexTest {
         RouteSpec<String> spec =
             new RouteSpec<>("r" + i, List.of(uri), methods, List.of(), List.of(), null, priority, "r" + i);
         specs.add(spec);
-        entries.add(new RouteEntry<>(spec, PathPattern.of(uri, params), order++, true));
+        entries.add(new RouteEntry<>(spec, PathPattern.of(uri, params), order++, 0, true));
       }
       Router<String> router = Router.build(kind, specs);
       int matched = 0;
