@@ -187,7 +187,14 @@ public final class PersistentHashMap<K, V> extends AbstractMap<K, V> {
     return h ^ (h >>> 16);
   }
 
+  /** Both node kinds keep their slots as one flat {key, value, key, value, ...} array. */
   private abstract static class Node {
+    final Object[] array;
+
+    Node(Object[] array) {
+      this.array = array;
+    }
+
     abstract Object find(Object key, int hash, int shift);
 
     abstract Node with(Object key, int hash, int shift, Object value);
@@ -196,11 +203,17 @@ public final class PersistentHashMap<K, V> extends AbstractMap<K, V> {
     abstract Node without(Object key, int hash, int shift);
 
     /** Number of slots; a slot is a key/value pair or a child node. */
-    abstract int slots();
+    final int slots() {
+      return array.length / 2;
+    }
 
-    abstract Object keyAt(int slot); // null when the slot is a child node
+    final Object keyAt(int slot) { // null when the slot is a child node
+      return array[2 * slot];
+    }
 
-    abstract Object valueAt(int slot); // the child node when keyAt is null
+    final Object valueAt(int slot) { // the child node when keyAt is null
+      return array[2 * slot + 1];
+    }
   }
 
   /**
@@ -211,11 +224,10 @@ public final class PersistentHashMap<K, V> extends AbstractMap<K, V> {
     static final BitmapNode EMPTY = new BitmapNode(0, new Object[0]);
 
     final int bitmap;
-    final Object[] array;
 
     BitmapNode(int bitmap, Object[] array) {
+      super(array);
       this.bitmap = bitmap;
-      this.array = array;
     }
 
     @Override
@@ -309,31 +321,15 @@ public final class PersistentHashMap<K, V> extends AbstractMap<K, V> {
       System.arraycopy(array, i + 2, a, i, array.length - i - 2);
       return new BitmapNode(bitmap & ~bit, a);
     }
-
-    @Override
-    int slots() {
-      return array.length / 2;
-    }
-
-    @Override
-    Object keyAt(int slot) {
-      return array[2 * slot];
-    }
-
-    @Override
-    Object valueAt(int slot) {
-      return array[2 * slot + 1];
-    }
   }
 
   /** Keys whose 32-bit hashes are all equal: a flat {key, value, ...} array. */
   private static final class CollisionNode extends Node {
     final int hash;
-    final Object[] array;
 
     CollisionNode(int hash, Object[] array) {
+      super(array);
       this.hash = hash;
-      this.array = array;
     }
 
     private int indexOf(Object key) {
@@ -384,21 +380,6 @@ public final class PersistentHashMap<K, V> extends AbstractMap<K, V> {
       System.arraycopy(array, 0, a, 0, i);
       System.arraycopy(array, i + 2, a, i, array.length - i - 2);
       return new CollisionNode(hash, a);
-    }
-
-    @Override
-    int slots() {
-      return array.length / 2;
-    }
-
-    @Override
-    Object keyAt(int slot) {
-      return array[2 * slot];
-    }
-
-    @Override
-    Object valueAt(int slot) {
-      return array[2 * slot + 1];
     }
   }
 
