@@ -31,11 +31,6 @@ public final class EtcdClients {
 
   private EtcdClients() {}
 
-  /** A client whose calls wait (within their deadline) for etcd to be reachable: for the Admin API. */
-  public static Client create(GatewayConfig.Etcd etcd) {
-    return create(etcd, true);
-  }
-
   /**
    * @param waitForReady false for the config sync loop: a call on a channel that cannot connect
    *     fails at once, and the loop's own backoff and probing decide when to try again

@@ -45,7 +45,7 @@ class EtcdClientsTlsTest {
   void clientCertificate_andCa_fromConfig_giveAWorkingMtlsClient() throws Exception {
     GatewayConfig.Tls tls =
         new GatewayConfig.Tls(certs.clientCert().toString(), certs.clientKey().toString(), certs.caCert().toString(), true, null);
-    try (Client client = EtcdClients.create(etcdConfig(tls))) {
+    try (Client client = EtcdClients.create(etcdConfig(tls), true)) {
       ByteSequence key = ByteSequence.from("/apisix/routes/tls", StandardCharsets.UTF_8);
       client.getKVClient().put(key, ByteSequence.from("{}", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
       assertEquals(1, client.getKVClient().get(key).get(10, TimeUnit.SECONDS).getCount());
@@ -76,7 +76,7 @@ class EtcdClientsTlsTest {
   @Test
   void withoutAClientCertificate_theCallFails_insteadOfFallingBackToPlaintext() {
     GatewayConfig.Tls tls = new GatewayConfig.Tls(null, null, certs.caCert().toString(), true, null);
-    try (Client client = EtcdClients.create(etcdConfig(tls))) {
+    try (Client client = EtcdClients.create(etcdConfig(tls), true)) {
       ByteSequence key = ByteSequence.from("/apisix/routes/tls", StandardCharsets.UTF_8);
       Exception e =
           assertThrows(Exception.class, () -> client.getKVClient().get(key).get(5, TimeUnit.SECONDS));
