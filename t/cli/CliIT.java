@@ -20,6 +20,7 @@ import lib.GatewayProcess.CliResult;
 import lib.Http;
 import lib.Upstream;
 import org.apigw.testing.EtcdExtension;
+import org.apigw.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,18 @@ class CliIT {
       CliResult r = GatewayProcess.cli("start", "-c", gw.configFile().toString(), "-p", gw.prefix().toString());
       assertNotEquals(0, r.exit(), r.toString());
       assertTrue(r.output().contains(Integer.toString(taken.getLocalPort())), r.toString());
+      assertFalse(gw.isRunning());
+    }
+  }
+
+  @Test
+  void start_withTheExporterOnTheProxyPort_exitsNonZero_likeApisixCli() {
+    int port = FreePorts.next();
+    try (GatewayProcess gw =
+        GatewayProcess.builder().etcd(ETCD.etcd().endpoint()).proxyPort(port).prometheusPort(port).build()) {
+      CliResult r = GatewayProcess.cli("start", "-c", gw.configFile().toString(), "-p", gw.prefix().toString());
+      assertNotEquals(0, r.exit(), r.toString());
+      assertTrue(r.output().contains("http listen port " + port + " conflicts with prometheus port"), r.toString());
       assertFalse(gw.isRunning());
     }
   }

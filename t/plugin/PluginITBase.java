@@ -53,11 +53,15 @@ abstract class PluginITBase {
 
   /** Sends until {@code check} passes (the route may not have arrived yet). */
   static Http.Response eventually(Supplier<Http.Response> send, int status) {
-    return Deadline.untilPasses(CONVERGE, () -> {
-      Http.Response r = send.get();
-      assertEquals(status, r.status(), r.toString());
-      return r;
-    });
+    try {
+      return Deadline.untilPasses(CONVERGE, () -> {
+        Http.Response r = send.get();
+        assertEquals(status, r.status(), r.toString());
+        return r;
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n--- gateway error.log ---\n" + gw.log(), e);
+    }
   }
 
   static void assertAdminError(String path, String body, String errorMsg) {

@@ -130,21 +130,24 @@ public final class Gateway implements AutoCloseable {
     Object enabled = plugins.plugin("prometheus"); // null unless the plugins list names it
     PrometheusPlugin prometheus =
         enabled instanceof PrometheusPlugin p && p.attr().enableExportServer() ? p : null;
+    List<Listener> listeners = new ArrayList<>();
+    if (adminRole) {
+      listeners.add(new Listener("admin port", deployment.admin().adminListen()));
+    }
+    if (config.apisix().enableControl()) {
+      listeners.add(new Listener("control port", config.apisix().control()));
+    }
+    if (prometheus != null) {
+      listeners.add(
+          new Listener(
+              "prometheus port", new GatewayConfig.Listen(prometheus.attr().exportIp(), prometheus.attr().exportPort())));
+    }
+    if (proxyRole) {
+      config.apisix().nodeListen().forEach(at -> listeners.add(Listener.proxy(at)));
+    }
+    Listener.refuseSharedPorts(listeners);
     if (!takeover) {
-      List<GatewayConfig.Listen> ports = new ArrayList<>();
-      if (proxyRole) {
-        ports.addAll(config.apisix().nodeListen());
-      }
-      if (adminRole) {
-        ports.add(deployment.admin().adminListen());
-      }
-      if (config.apisix().enableControl()) {
-        ports.add(config.apisix().control());
-      }
-      if (prometheus != null) {
-        ports.add(new GatewayConfig.Listen(prometheus.attr().exportIp(), prometheus.attr().exportPort()));
-      }
-      refuseTakenPorts(ports);
+      refuseTakenPorts(listeners);
     }
     GatewayConfig.DataEncryption encryption = config.apisix().dataEncryption();
     ResourceCodec codec =
@@ -403,13 +406,14 @@ public final class Gateway implements AutoCloseable {
   }
 
   /** The proxy, Admin and Control ports bind with SO_REUSEPORT (for reload), so check first. */
-  private static void refuseTakenPorts(List<GatewayConfig.Listen> listens) throws StartupException {
-    for (GatewayConfig.Listen listen : listens) {
+  private static void refuseTakenPorts(List<Listener> listeners) throws StartupException {
+    for (Listener listener : listeners) {
+      GatewayConfig.Listen listen = listener.at();
       String host = "0.0.0.0".equals(listen.ip()) || "::".equals(listen.ip()) ? "127.0.0.1" : listen.ip();
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress(host, listen.port()), 200);
         throw new StartupException(
-            "port " + listen.port() + " (" + listen.ip() + ") is already in use by another process");
+            listener.name() + " " + listen.port() + " (" + listen.ip() + ") is already in use by another process");
       } catch (IOException free) {
         // nothing listens there: good
       }

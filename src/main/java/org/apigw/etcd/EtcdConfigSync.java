@@ -326,7 +326,10 @@ public final class EtcdConfigSync implements AutoCloseable {
     }
     if (!changes.isEmpty()) {
       long batchRevision = revision;
-      applySafely(() -> sink.apply(batchRevision, changes)); // a publish confirms by itself
+      if (!applySafely(() -> sink.apply(batchRevision, changes))) { // a publish confirms by itself
+        resync("apply_failed"); // these changes are not served: re-read rather than skip them
+        return;
+      }
     } else if (answered) {
       // nothing changed and etcd said so: the served config is still current (config age)
       long confirmed = Math.max(cursor, revision);
@@ -403,12 +406,14 @@ public final class EtcdConfigSync implements AutoCloseable {
 
   // ------------------------------------------------------------------ helpers
 
-  private void applySafely(Runnable apply) {
+  /** Returns false when applying threw: a bug there must not kill the sync thread. */
+  private boolean applySafely(Runnable apply) {
     try {
       apply.run();
+      return true;
     } catch (RuntimeException e) {
-      // a bug in applying must not kill the sync thread; the next change or resync retries
       log.error("applying config from etcd failed; keeping the previous config", e);
+      return false;
     }
   }
 
@@ -426,6 +431,7 @@ public final class EtcdConfigSync implements AutoCloseable {
       case "watch_closed" -> "the watch was closed by etcd";
       case "cluster_changed" -> "etcd's cluster id changed";
       case "revision_backwards" -> "etcd's revision went backwards";
+      case "apply_failed" -> "applying a watched change failed";
       default -> reason;
     };
   }

@@ -107,6 +107,16 @@ class EtcdConfigSyncTest {
   }
 
   @Test
+  void changesWhoseApplyThrew_areNotSkipped_theSyncReReadsThem() throws Exception {
+    sync.start();
+    sync.firstSync().get(20, TimeUnit.SECONDS);
+    sink.failNextApply();
+    put("/routes/lost-unless-reread", "{}").get(5, TimeUnit.SECONDS);
+    awaitConverged();
+    assertEquals(2, sink.fullReads());
+  }
+
+  @Test
   void compactionWhileDisconnected_resyncs_andConvergesIncludingDeletes() throws Exception {
     put("/routes/1", "{\"v\":1}").get();
     put("/routes/2", "{\"v\":1}").get();
@@ -215,6 +225,11 @@ class EtcdConfigSyncTest {
   private static final class RecordingSink implements ConfigSink {
     private final Map<String, String> values = new TreeMap<>();
     private int fullReads;
+    private boolean failNextApply;
+
+    synchronized void failNextApply() {
+      failNextApply = true;
+    }
 
     @Override
     public synchronized void replaceAll(
@@ -228,6 +243,10 @@ class EtcdConfigSyncTest {
 
     @Override
     public synchronized void apply(long revision, List<ConfigEntry> changes) {
+      if (failNextApply) {
+        failNextApply = false;
+        throw new IllegalStateException("injected: applying failed");
+      }
       for (ConfigEntry e : changes) {
         if (e.isDelete()) {
           values.remove(e.key());
