@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,7 +94,6 @@ public final class Gateway implements AutoCloseable {
   private Metrics metrics;
   private S3ObjectStore objectStore;
   private FallbackUploader fallbackUploader;
-  private String snapshotProblem = "";
 
   public Gateway(GatewayConfig config, Path prefixDir) {
     this.config = config;
@@ -171,6 +171,9 @@ public final class Gateway implements AutoCloseable {
       }
       if (adminRole) {
         GatewayConfig.Etcd etcdConfig = deployment.etcd();
+        if (etcd == null) {
+          etcd = EtcdClients.createOnEventLoop(etcdConfig, vertx); // after the proxy: it does not need one
+        }
         admin =
             new AdminApi(
                 vertx, deployment.admin(), etcdConfig.prefix(), etcd, codec, plugins,
@@ -230,19 +233,30 @@ public final class Gateway implements AutoCloseable {
                 snapshotWriter.submitLazily(() -> snapshotOf(published));
               }
             });
-    etcd = EtcdClients.createOnEventLoop(etcdConfig, vertx);
     if (proxyRole) {
-      // Loaded before etcd is read, the snapshot is the last-good baseline: a key whose value in
-      // etcd is now bad keeps serving its snapshot value across this restart (F10).
-      SnapshotFile.Loaded snapshot = loadSnapshot(deployment.configSnapshot());
+      GatewayConfig.ConfigSnapshot snapshotConfig = deployment.configSnapshot();
+      SnapshotBaseline snapshot = snapshotConfig.enable() ? new SnapshotBaseline(snapshotPath(snapshotConfig)) : null;
+      // with a usable snapshot, an etcd that refuses connections is not waited for: serve it at once
+      boolean etcdDown =
+          snapshot != null
+              && (Files.exists(snapshotPath(snapshotConfig))
+                  || Files.exists(SnapshotFile.backupOf(snapshotPath(snapshotConfig))))
+              && new EndpointProbe(EtcdClients.addresses(etcdConfig), DOWN_PROBE_CONNECT_MILLIS).probe()
+                  == EndpointProbe.Reachability.ALL_REFUSED
+              && serveSnapshot(snapshot) != null;
+      if (!etcdDown && snapshot != null) {
+        // a key whose value in etcd is now bad keeps serving its snapshot value across this restart (F10)
+        store.keepAside(snapshot);
+      }
       sync =
           new EtcdConfigSync(
               () -> EtcdClients.create(etcdConfig, false), EtcdClients.addresses(etcdConfig),
               etcdConfig.prefix(), store, Duration.ofSeconds(etcdConfig.timeout()),
               Duration.ofSeconds(etcdConfig.resyncDelay()));
       sync.start();
-      awaitConfig(etcdConfig, deployment.configSnapshot(), deployment.fallbackCp(), snapshot);
+      awaitConfig(etcdConfig, snapshotConfig, deployment.fallbackCp(), snapshot, etcdDown);
     } else if (deployment.fallbackCp() != null) {
+      etcd = EtcdClients.createOnEventLoop(etcdConfig, vertx);
       startFallbackDump(etcdConfig, deployment.fallbackCp());
     }
   }
@@ -261,12 +275,9 @@ public final class Gateway implements AutoCloseable {
       GatewayConfig.Etcd etcdConfig,
       GatewayConfig.ConfigSnapshot snapshotConfig,
       GatewayConfig.FallbackCp fallbackCp,
-      SnapshotFile.Loaded snapshot)
+      SnapshotBaseline snapshot,
+      boolean etcdDown)
       throws StartupException {
-    boolean etcdDown =
-        snapshot != null
-            && new EndpointProbe(EtcdClients.addresses(etcdConfig), DOWN_PROBE_CONNECT_MILLIS).probe()
-                == EndpointProbe.Reachability.ALL_REFUSED;
     if (!etcdDown) {
       try {
         sync.firstSync().get(etcdConfig.startupTimeout(), TimeUnit.SECONDS);
@@ -286,20 +297,21 @@ public final class Gateway implements AutoCloseable {
             ? "etcd " + etcdConfig.hosts() + " refused the connection on every endpoint (not listening)"
             : "etcd " + etcdConfig.hosts() + " did not answer within startup_timeout ("
                 + etcdConfig.startupTimeout() + " s)" + (etcdError.isEmpty() ? "" : ": " + etcdError);
-    if (snapshot != null) {
+    SnapshotFile.Loaded loaded = snapshot == null ? null : etcdDown ? snapshot.load() : serveSnapshot(snapshot);
+    if (loaded != null) {
       if (store.current().origin() != ConfigOrigin.SNAPSHOT) {
         return; // etcd answered just after the deadline
       }
-      SnapshotData data = snapshot.data();
+      SnapshotData data = loaded.data();
       long age = Duration.between(data.writtenAt(), Instant.now()).toSeconds();
       log.warn(
           "{}; serving the config snapshot {} (revision {}, {} keys, written {} s ago) and retrying etcd in the background",
-          why, snapshot.source(), data.revision(), data.entries().size(), age);
+          why, loaded.source(), data.revision(), data.entries().size(), age);
       return;
     }
     String snapshotWhy =
         snapshotConfig.enable()
-            ? "no usable config snapshot: " + snapshotProblem
+            ? "no usable config snapshot: " + snapshot.problem()
             : "the config snapshot is disabled (deployment.config_snapshot.enable)";
     if (fallbackCp == null) {
       throw new StartupException(
@@ -345,27 +357,15 @@ public final class Gateway implements AutoCloseable {
         fallbackCp.cronSpec());
   }
 
-  /** Reads the snapshot into the store (origin snapshot), or returns null saying why not. */
-  private SnapshotFile.Loaded loadSnapshot(GatewayConfig.ConfigSnapshot snapshotConfig) {
-    if (!snapshotConfig.enable()) {
-      snapshotProblem = "disabled";
-      return null;
+  /** Serves the snapshot (decoded without validation, see ConfigStore); null when it is unusable. */
+  private SnapshotFile.Loaded serveSnapshot(SnapshotBaseline snapshot) {
+    SnapshotFile.Loaded loaded = snapshot.load();
+    if (loaded != null) {
+      SnapshotData data = loaded.data();
+      store.replaceAll(ConfigOrigin.SNAPSHOT, data.revision(), data.clusterId(), configEntries(data), "start-up baseline");
+      // the snapshot's revision was last known current when it was written, not now
+      store.confirm(ConfigOrigin.SNAPSHOT, data.revision(), data.writtenAt().toEpochMilli());
     }
-    Path file = snapshotPath(snapshotConfig);
-    SnapshotFile.Loaded loaded;
-    try {
-      loaded = SnapshotFile.read(file);
-    } catch (SnapshotException e) {
-      snapshotProblem = e.getMessage();
-      return null;
-    }
-    for (String problem : loaded.problems()) {
-      log.warn("config snapshot: {}", problem);
-    }
-    SnapshotData data = loaded.data();
-    store.replaceAll(ConfigOrigin.SNAPSHOT, data.revision(), data.clusterId(), configEntries(data), "start-up baseline");
-    // the snapshot's revision was last known current when it was written, not now
-    store.confirm(ConfigOrigin.SNAPSHOT, data.revision(), data.writtenAt().toEpochMilli());
     return loaded;
   }
 

@@ -49,14 +49,14 @@ public final class Plugins implements PluginCatalog {
     for (Plugin<?> plugin : builtin) {
       if (wanted.contains(plugin.name())) {
         plugins.put(plugin.name(), (Plugin<Object>) plugin);
-        schemas.put(plugin.name(), SchemaValidator.compileClasspath(Json.MAPPER, plugin.schemaResource()));
+        schemas.put(plugin.name(), SchemaValidator.compileOnFirstUse(Json.MAPPER, plugin.schemaResource()));
         if (plugin instanceof AuthPlugin<?, ?> auth) {
           consumerSchemas.put(
-              plugin.name(), SchemaValidator.compileClasspath(Json.MAPPER, auth.consumerSchemaResource()));
+              plugin.name(), SchemaValidator.compileOnFirstUse(Json.MAPPER, auth.consumerSchemaResource()));
         }
         if (plugin.metadataSchemaResource() != null) {
           metadataSchemas.put(
-              plugin.name(), SchemaValidator.compileClasspath(Json.MAPPER, plugin.metadataSchemaResource()));
+              plugin.name(), SchemaValidator.compileOnFirstUse(Json.MAPPER, plugin.metadataSchemaResource()));
         }
       }
     }

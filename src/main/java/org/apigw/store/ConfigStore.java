@@ -57,6 +57,8 @@ public final class ConfigStore implements ConfigSink {
   private final Map<String, AtomicLong> rejectedTotal = new ConcurrentHashMap<>();
   /** Keys whose served value came from the snapshot without validation; guarded by this. */
   private Set<String> unverified = Set.of();
+  /** Consulted by the first full read from etcd, then dropped; guarded by this. */
+  private LastGoodValues keptAside;
   private volatile RuntimeConfig current;
   private volatile long confirmedAtMillis;
 
@@ -148,10 +150,20 @@ public final class ConfigStore implements ConfigSink {
     publish(previous, revision, previous.clusterId(), previous.origin(), next, changed);
   }
 
+  /**
+   * Keeps {@code values} aside for the first full read from etcd: a key it refuses that nothing
+   * serves keeps its value from there, if that value passes validation. Any full read drops them.
+   */
+  public synchronized void keepAside(LastGoodValues values) {
+    keptAside = values;
+  }
+
   @Override
   public synchronized void replaceAll(
       ConfigOrigin origin, long revision, long clusterId, List<ConfigEntry> entries, String reason) {
     RuntimeConfig previous = current;
+    LastGoodValues aside = origin == ConfigOrigin.ETCD ? keptAside : null;
+    keptAside = null;
     if (origin.isStandIn() && previous.origin() == ConfigOrigin.ETCD) {
       log.info("not loading the {} config at revision {}: etcd already answered", origin.label(), revision);
       return;
@@ -196,6 +208,13 @@ public final class ConfigStore implements ConfigSink {
           fresh.get(key.type()).put(key.id(), old); // the last good value keeps serving
         } else if (old != null) {
           log.warn("{}: the config snapshot's value fails validation too; the key is not served", entry.key());
+        } else if (aside != null) {
+          StoredResource kept = lastGood(key, aside.find(entry.key(), clusterId));
+          if (kept != null) {
+            fresh.get(key.type()).put(key.id(), kept);
+            log.warn(
+                "{}: its value from the config snapshot (revision {}) keeps serving", entry.key(), kept.modRevision());
+          }
         }
         stillRejected.put(entry.key(), rejections.get(entry.key()));
       }
@@ -269,6 +288,17 @@ public final class ConfigStore implements ConfigSink {
     String reason = ((Decoded.Rejected) decoded).reason();
     reject(key.type().dir(), entry.key(), revision, reason);
     return null;
+  }
+
+  /** {@code entry} decoded, if it passes validation by this build; null otherwise. */
+  private StoredResource lastGood(ConfigKey key, ConfigEntry entry) {
+    if (entry == null
+        || !(codec.decode(key.type(), key.id(), entry.value()) instanceof Decoded.Accepted accepted)) {
+      return null;
+    }
+    return new StoredResource(
+        entry.key(), key.type(), key.id(), entry.value(), entry.createRevision(), entry.modRevision(),
+        accepted.resource());
   }
 
   /** Whether a value taken unvalidated from the snapshot passes validation by this build. */

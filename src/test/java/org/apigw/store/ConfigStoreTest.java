@@ -154,6 +154,37 @@ class ConfigStoreTest {
     assertTrue(store.rejections().containsKey("/apisix/routes/1"));
   }
 
+  @Test
+  void valuesKeptAside_serveAKeyTheFirstEtcdReadRefuses_ifTheyPassValidation() {
+    store.keepAside((key, clusterId) -> switch (key) {
+      case "/apisix/routes/1" -> put(key, HELLO, 4);
+      case "/apisix/routes/2" -> put(key, HELLO_SCHEMA_INVALID.replace("/hello", "/two"), 4);
+      default -> null;
+    });
+    store.replaceAll(
+        ConfigOrigin.ETCD, 9, 7,
+        List.of(put("/apisix/routes/1", "{\"uri\":1}", 9), put("/apisix/routes/2", "{\"uri\":2}", 9)), "start");
+    assertNotNull(match("GET", "/hello"), "F10: the last good value keeps serving across a restart");
+    assertEquals(4, store.current().all(ResourceType.ROUTES).get("1").modRevision());
+    assertNull(store.current().route("2"), "a kept value this build refuses is not served either");
+    assertTrue(store.rejections().containsKey("/apisix/routes/1"), "still reported as rejected");
+  }
+
+  @Test
+  void valuesKeptAside_areNotServed_andAreDroppedByTheFirstFullRead() {
+    List<String> asked = new ArrayList<>();
+    store.keepAside((key, clusterId) -> {
+      asked.add(key);
+      return put(key, HELLO, 4);
+    });
+    store.replaceAll(ConfigOrigin.ETCD, 9, 7, List.of(put("/apisix/routes/2", HELLO_V2, 9)), "start");
+    assertTrue(asked.isEmpty(), "consulted only for a refused key");
+    assertNull(store.current().route("1"), "a key etcd does not hold is not served from them");
+    store.replaceAll(ConfigOrigin.ETCD, 10, 7, List.of(put("/apisix/routes/1", "{\"uri\":1}", 10)), "resync");
+    assertTrue(asked.isEmpty(), "gone after the first full read");
+    assertNull(store.current().route("1"));
+  }
+
   /** Valid JSON a route record can be made from, but refused by the route schema. */
   private static final String HELLO_SCHEMA_INVALID = HELLO.replace("{\"uri\"", "{\"no_such_field\":1,\"uri\"");
 
