@@ -303,6 +303,16 @@ class Etcd:
             raise RuntimeError(f"etcd {path}: {status} {data[:300]!r}")
         return json.loads(data)
 
+    def wal_fsync(self) -> tuple[float, int]:
+        """etcd's own etcd_disk_wal_fsync_duration_seconds: (sum in seconds, count) so far."""
+        status, data = self.http.request("GET", "/metrics")
+        if status != 200:
+            raise RuntimeError(f"etcd /metrics: {status}")
+        text = data.decode(errors="replace")
+        total = re.search(r"(?m)^etcd_disk_wal_fsync_duration_seconds_sum (\S+)$", text)
+        count = re.search(r"(?m)^etcd_disk_wal_fsync_duration_seconds_count (\S+)$", text)
+        return (float(total.group(1)), int(float(count.group(1)))) if total and count else (0.0, 0)
+
     def put_many(self, kvs: list[tuple[str, bytes]], batch: int = 1000) -> None:
         """Puts keys in transactions of `batch` (one watch event batch each)."""
         b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
@@ -751,6 +761,7 @@ class Bench:
         lat, put_ms, failures = [], [], 0
         bg, bg_log = self.wrk.start_background(self.gw.port, a.change_conns)
         time.sleep(1.0)
+        fsync_before = self.etcd.wal_fsync()
         deadline = time.monotonic() + a.change_budget
         try:
             for k in range(a.changes):
@@ -777,10 +788,14 @@ class Bench:
         finally:
             during = self.wrk.stop_background(bg, bg_log)
             poll.close()
+        fsync_after = self.etcd.wal_fsync()
+        fsyncs = fsync_after[1] - fsync_before[1]
         res = {
             "routes": routes, "changes": len(lat), "failures": failures,
             "p50": pct(lat, 50) if lat else None, "p99": pct(lat, 99) if lat else None,
             "max": max(lat) if lat else None, "put_p50": pct(put_ms, 50) if put_ms else None,
+            # what etcd itself spent making each write durable: the floor under every PUT
+            "fsync_mean": (fsync_after[0] - fsync_before[0]) / fsyncs * 1000 if fsyncs else None,
             "load_p99_without": base["p99"] / 1000, "load_p99_during": during["p99"] / 1000,
             "load_rps_without": base["rps"], "load_rps_during": during["rps"],
             "load_errors": base["errors"] + during["errors"],
@@ -944,6 +959,11 @@ def get_once_headers(port: int, path: str, headers: dict) -> int:
 # report
 
 
+def fsync_note(d: dict) -> str:
+    """etcd's mean WAL fsync during the changes, when the run measured it."""
+    return f" (etcd WAL fsync mean {d['fsync_mean']:.1f} ms)" if d.get("fsync_mean") is not None else ""
+
+
 def fmt_ms(v) -> str:
     return "–" if v is None else f"{v:.2f} ms"
 
@@ -1105,7 +1125,7 @@ def report(b: Bench, out_dir: Path, stamp: str) -> Path:
         L.append(f"| (d) change → served (Admin PUT to first routed request), {d['changes']} changes after "
                  f"{a.change_warmup} not counted | {d['routes']:,} | "
                  f"p50 {d['p50']:.1f} ms, p99 {d['p99']:.1f} ms, max {d['max']:.1f} ms; Admin PUT alone p50 "
-                 f"{d['put_p50']:.1f} ms; {d['failures']} not served within 10 s |")
+                 f"{d['put_p50']:.1f} ms{fsync_note(d)}; {d['failures']} not served within 10 s |")
         L.append(f"| (a)'s load (c={a.change_conns}) without / during the changes | {d['routes']:,} | p99 "
                  f"{d['load_p99_without']:.2f} / {d['load_p99_during']:.2f} ms; req/s {d['load_rps_without']:,.0f} / "
                  f"{d['load_rps_during']:,.0f}; wrk errors {d['load_errors']} |")
