@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -239,8 +238,7 @@ public final class Gateway implements AutoCloseable {
       // with a usable snapshot, an etcd that refuses connections is not waited for: serve it at once
       boolean etcdDown =
           snapshot != null
-              && (Files.exists(snapshotPath(snapshotConfig))
-                  || Files.exists(SnapshotFile.backupOf(snapshotPath(snapshotConfig))))
+              && snapshot.present()
               && new EndpointProbe(EtcdClients.addresses(etcdConfig), DOWN_PROBE_CONNECT_MILLIS).probe()
                   == EndpointProbe.Reachability.ALL_REFUSED
               && serveSnapshot(snapshot) != null;
@@ -372,9 +370,7 @@ public final class Gateway implements AutoCloseable {
   private static List<ConfigEntry> configEntries(SnapshotData data) {
     List<ConfigEntry> entries = new ArrayList<>(data.entries().size());
     for (SnapshotEntry entry : data.entries()) {
-      entries.add(
-          new ConfigEntry(
-              entry.key(), entry.value().getBytes(StandardCharsets.UTF_8), entry.createRevision(), entry.modRevision()));
+      entries.add(SnapshotBaseline.toConfigEntry(entry));
     }
     return entries;
   }

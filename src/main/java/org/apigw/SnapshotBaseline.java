@@ -1,6 +1,7 @@
 package org.apigw;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,6 +32,11 @@ final class SnapshotBaseline implements LastGoodValues {
 
   SnapshotBaseline(Path file) {
     this.file = file;
+  }
+
+  /** Whether the file or its backup is there to read (says nothing of whether it verifies). */
+  boolean present() {
+    return Files.exists(file) || Files.exists(SnapshotFile.backupOf(file));
   }
 
   /** The verified snapshot (or its backup), or null when neither is usable; see {@link #problem()}. */

@@ -281,9 +281,7 @@ public final class ConfigStore implements ConfigSink {
             : codec.decodeAccepted(key.type(), key.id(), entry.value());
     if (decoded instanceof Decoded.Accepted accepted) {
       rejections.remove(entry.key());
-      return new StoredResource(
-          entry.key(), key.type(), key.id(), entry.value(), entry.createRevision(), entry.modRevision(),
-          accepted.resource());
+      return stored(key, entry, accepted);
     }
     String reason = ((Decoded.Rejected) decoded).reason();
     reject(key.type().dir(), entry.key(), revision, reason);
@@ -296,6 +294,10 @@ public final class ConfigStore implements ConfigSink {
         || !(codec.decode(key.type(), key.id(), entry.value()) instanceof Decoded.Accepted accepted)) {
       return null;
     }
+    return stored(key, entry, accepted);
+  }
+
+  private static StoredResource stored(ConfigKey key, ConfigEntry entry, Decoded.Accepted accepted) {
     return new StoredResource(
         entry.key(), key.type(), key.id(), entry.value(), entry.createRevision(), entry.modRevision(),
         accepted.resource());
