@@ -251,7 +251,11 @@ public final class Gateway implements AutoCloseable {
               () -> EtcdClients.create(etcdConfig, false), EtcdClients.addresses(etcdConfig),
               etcdConfig.prefix(), store, Duration.ofSeconds(etcdConfig.timeout()),
               Duration.ofSeconds(etcdConfig.resyncDelay()));
-      sync.start();
+      if (etcdDown) {
+        sync.startRefused("connection refused on every endpoint " + etcdConfig.hosts());
+      } else {
+        sync.start();
+      }
       awaitConfig(etcdConfig, snapshotConfig, deployment.fallbackCp(), snapshot, etcdDown);
     } else if (deployment.fallbackCp() != null) {
       etcd = EtcdClients.createOnEventLoop(etcdConfig, vertx);

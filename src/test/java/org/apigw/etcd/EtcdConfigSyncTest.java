@@ -155,6 +155,32 @@ class EtcdConfigSyncTest {
   }
 
   @Test
+  void startRefused_makesNoClientWhileEtcdRefuses_andReadsOnceItAccepts() throws Exception {
+    put("/routes/1", "{}").get();
+    proxy.cut();
+    java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+    sync.close();
+    sync =
+        new EtcdConfigSync(
+            () -> {
+              made.incrementAndGet();
+              return Client.builder().endpoints(proxy.endpoint()).waitForReady(false).build();
+            },
+            List.of(InetSocketAddress.createUnresolved("127.0.0.1", proxy.port())), prefix, sink,
+            Duration.ofSeconds(3), Duration.ofSeconds(30));
+    sync.startRefused("refused");
+    long quietUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    Deadline.await(Duration.ofSeconds(5), "2 s of etcd refusing", () -> System.nanoTime() > quietUntil);
+    assertEquals(0, made.get(), "no gRPC client while every endpoint refuses");
+    assertEquals("refused", sync.status().lastError());
+    assertTrue(!sync.status().reachable());
+    proxy.restore();
+    sync.firstSync().get(10, TimeUnit.SECONDS); // a probe interval, not the 30 s backoff
+    awaitConverged();
+    assertEquals(1, made.get());
+  }
+
+  @Test
   void killedEtcd_isFollowedAgain_afterItRestarts() throws Exception {
     put("/routes/1", "{}").get();
     sync.start();
