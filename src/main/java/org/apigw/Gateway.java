@@ -254,6 +254,10 @@ public final class Gateway implements AutoCloseable {
       if (etcdDown) {
         sync.startRefused("connection refused on every endpoint " + etcdConfig.hosts());
       } else {
+        // etcd's values are validated as they arrive: compile the schemas while the read is under way
+        Thread compile = new Thread(codec::prepareValidation, "schema-compile");
+        compile.setDaemon(true);
+        compile.start();
         sync.start();
       }
       awaitConfig(etcdConfig, snapshotConfig, deployment.fallbackCp(), snapshot, etcdDown);
