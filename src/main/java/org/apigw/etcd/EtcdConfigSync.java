@@ -146,10 +146,7 @@ public final class EtcdConfigSync implements AutoCloseable {
       status.resync("start");
       status.lost(why);
       failures = 1;
-      resyncScheduled = true;
-      probedUnreachable = true;
-      long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxBackoffMillis);
-      thread.schedule(() -> retryWhenDue("start", due), PROBE_MILLIS, TimeUnit.MILLISECONDS);
+      scheduleRetry("start", maxBackoffMillis, true);
     });
     thread.scheduleWithFixedDelay(this::supervise, 1, 1, TimeUnit.SECONDS);
   }
@@ -216,10 +213,7 @@ public final class EtcdConfigSync implements AutoCloseable {
             "cannot read {} from etcd (attempt {}): {}; serving the current config and retrying in {} ms",
             prefix, failures, why, delay);
       }
-      resyncScheduled = true;
-      probedUnreachable = false;
-      long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-      thread.schedule(() -> retryWhenDue(reason, due), Math.min(delay, PROBE_MILLIS), TimeUnit.MILLISECONDS);
+      scheduleRetry(reason, delay, false);
       return;
     }
     if (clusterId != 0 && listing.clusterId() != clusterId) {
@@ -242,6 +236,18 @@ public final class EtcdConfigSync implements AutoCloseable {
     status.contact(cursor);
     startWatch();
     firstSync.complete(cursor);
+  }
+
+  /**
+   * Schedules the next read for when {@code delayMillis} is over, probing etcd meanwhile (see
+   * {@link #retryWhenDue}); {@code unreachable}: etcd is already known to refuse connections, so
+   * the first probe that finds it accepting reads at once.
+   */
+  private void scheduleRetry(String reason, long delayMillis, boolean unreachable) {
+    resyncScheduled = true;
+    probedUnreachable = unreachable;
+    long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+    thread.schedule(() -> retryWhenDue(reason, due), Math.min(delayMillis, PROBE_MILLIS), TimeUnit.MILLISECONDS);
   }
 
   /**

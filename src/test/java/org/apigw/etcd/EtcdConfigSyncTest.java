@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apigw.store.ConfigEntry;
 import org.apigw.store.ConfigOrigin;
@@ -158,7 +159,7 @@ class EtcdConfigSyncTest {
   void startRefused_makesNoClientWhileEtcdRefuses_andReadsOnceItAccepts() throws Exception {
     put("/routes/1", "{}").get();
     proxy.cut();
-    java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger made = new AtomicInteger();
     sync.close();
     sync =
         new EtcdConfigSync(
